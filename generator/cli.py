@@ -1,0 +1,80 @@
+"""The `policygen` command line: parse options, call one function, report problems plainly."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import PolicygenError
+
+ROOT_HELP = "The content repository (holding site.yml and content/). Default: the current directory."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and mkdocs' own log.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """Build the brands' policy sites from site.yml and the Markdown in content/.
+
+    \b
+    Typical use:
+      policygen build              build every brand into site/
+      policygen build --brand X    build one brand (the others stay as they are)
+      policygen serve              preview while editing; rebuilds on save
+    """
+    ctx.obj = {"verbose": verbose}
+
+
+@main.command()
+@click.option("--brand", "brands", multiple=True, metavar="ID", help="Build only this brand (repeatable).")
+@click.option("--strict", is_flag=True, help="Treat mkdocs warnings (such as broken links) as errors.")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Where to write the sites; one folder per brand.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.option("--jobs", type=int, default=0, help="Parallel mkdocs processes (default: one per core).")
+@click.pass_context
+def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int) -> None:
+    """Validate all content, then build every brand's site (atomically: a failed build changes nothing)."""
+    from .build import BuildOptions, build as run_build
+
+    started = time.monotonic()
+    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs)
+    built = _run(ctx, lambda: run_build(options, report=lambda msg: click.echo(f"  {msg}", err=True)),
+                 site_dir)
+    click.echo(f"Built {len(built)} site(s) into {site_dir}/ in {time.monotonic() - started:.1f}s: "
+               + ", ".join(built), err=True)
+
+
+@main.command()
+@click.option("--brand", "brands", multiple=True, metavar="ID", help="Preview only this brand.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on localhost.")
+@click.pass_context
+def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int) -> None:
+    """Preview the sites at http://127.0.0.1:PORT/<brand>/, rebuilding when content changes."""
+    from .serve import serve as run_serve
+
+    _run(ctx, lambda: run_serve(root, brands, port, echo=lambda msg: click.echo(msg, err=True)), None)
+
+
+def _run(ctx: click.Context, action, site_dir: Path | None):
+    """Run `action`; turn our errors into plain lines and a non-zero exit."""
+    try:
+        return action()
+    except PolicygenError as exc:
+        for problem in exc.problems:
+            click.secho(str(problem), fg="red", err=True)
+        tail = f"; {site_dir}/ was left unchanged" if site_dir is not None else ""
+        click.echo(f"Failed: {len(exc.problems)} problem(s){tail}.", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the CLI's last resort: one line, not a traceback
+        if ctx.obj.get("verbose"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)
+        sys.exit(2)

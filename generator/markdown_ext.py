@@ -1,0 +1,94 @@
+"""Python-Markdown extension: generated clause numbers and `[[id]]` cross-references."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .i18n import clause_label, heading_number
+from .model import number_clauses
+
+BODY_CLASS = "policy-body"
+XREF_CLASS = "xref"
+HEADINGS = ("h2", "h3", "h4")
+UNTITLED_RE = re.compile(r"^\{:?\s*#([a-z][a-z0-9-]*)((?:\s+\.[\w-]+)*)\s*\}$")
+
+
+class XrefInline(InlineProcessor):
+    """`[[id]]` becomes a link whose text the numbering step fills in."""
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        link = etree.Element("a", {"class": XREF_CLASS, "href": f"#{m.group(1)}"})
+        return link, m.start(0), m.end(0)
+
+
+class ClauseNumbers(Treeprocessor):
+    """Number the headings of each policy body and name the cross-references."""
+
+    def __init__(self, md: Markdown, lang: str) -> None:
+        super().__init__(md)
+        self.lang = lang
+
+    def run(self, root: etree.Element) -> None:
+        for body in root.iter("div"):
+            if BODY_CLASS in (body.get("class") or "").split():
+                self._number(body, body.get("data-numbering", "articles"))
+                body.attrib.pop("data-numbering", None)
+
+    def _number(self, body: etree.Element, style: str) -> None:
+        headings = [el for el in body.iter() if el.tag in HEADINGS]
+        for heading in headings:
+            _mark_untitled(heading)
+        outline = [(h.get("id", ""), int(h.tag[1]), "unnumbered" not in (h.get("class") or "").split())
+                   for h in headings if h.get("id")]
+        numbers = number_clauses(outline, style)
+        for heading in headings:
+            number = numbers.get(heading.get("id", ""))
+            if number is not None:
+                _prefix(heading, heading_number(number.parts, style, self.lang))
+        for link in body.iter("a"):
+            if XREF_CLASS in (link.get("class") or "").split():
+                number = numbers.get(link.get("href", "#")[1:])
+                # The loader rejects unknown targets before rendering; this only guards.
+                link.text = clause_label(number.parts, style, self.lang) if number else link.get("href")
+
+
+def _mark_untitled(heading: etree.Element) -> None:
+    """`### {#id}` (no title) keeps its id; attr_list does not handle an empty title."""
+    match = UNTITLED_RE.match((heading.text or "").strip()) if len(heading) == 0 else None
+    if match:
+        heading.text = ""
+        heading.set("id", match.group(1))
+        classes = [c[1:] for c in match.group(2).split()] + ["untitled"]
+        heading.set("class", " ".join(classes))
+
+
+def _prefix(heading: etree.Element, number: str) -> None:
+    """Put the generated number in front of the heading's text."""
+    span = etree.Element("span", {"class": "clause-no"})
+    span.text = number
+    span.tail = (" " + heading.text) if heading.text else None
+    heading.text = None
+    heading.insert(0, span)
+
+
+class PolicyExtension(Extension):
+    """Register the cross-reference pattern and the numbering step."""
+
+    def __init__(self, **kwargs) -> None:
+        self.config = {"lang": ["en", "Language of the labels (Article / Điều)."]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        md.inlinePatterns.register(XrefInline(r"\[\[([a-z][a-z0-9-]*)\]\]", md), "policy_xref", 175)
+        # After attr_list (8) has set ids, before toc (5) reads the headings.
+        md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+
+
+def makeExtension(**kwargs) -> PolicyExtension:  # noqa: N802
+    """Entry point used by `markdown_extensions: [generator.markdown_ext]`."""
+    return PolicyExtension(**kwargs)
