@@ -124,7 +124,8 @@ def _describe(err: Any) -> tuple[str, str]:
     loc = ".".join(str(p) for p in err["loc"])
     field = str(err["loc"][-1]) if err["loc"] else ""
     if err["type"] == "missing":
-        return f"{loc}: required field {field!r} is missing", f"Add `{field}:` here."
+        parent = ".".join(str(p) for p in err["loc"][:-1]) or "site.yml"
+        return f"{parent}: required field {field!r} is missing", f"Add `{field}:` here."
     if err["type"] == "extra_forbidden":
         return f"{loc}: unknown field {field!r}", "Remove it or correct its spelling (see docs/site-yml.md)."
     if err["type"] == "string_pattern_mismatch":

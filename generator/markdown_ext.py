@@ -34,12 +34,18 @@ class ClauseNumbers(Treeprocessor):
         self.lang = lang
 
     def run(self, root: etree.Element) -> None:
+        labels: dict[str, str] = {}
         for body in root.iter("div"):
             if BODY_CLASS in (body.get("class") or "").split():
-                self._number(body, body.get("data-numbering", "articles"))
+                labels.update(self._number(body, body.get("data-numbering", "articles")))
                 body.attrib.pop("data-numbering", None)
+        for link in root.iter("a"):
+            if XREF_CLASS in (link.get("class") or "").split():
+                # The loader rejects unknown targets before rendering; this only guards.
+                link.text = labels.get(link.get("href", "#")[1:], link.get("href"))
 
-    def _number(self, body: etree.Element, style: str) -> None:
+    def _number(self, body: etree.Element, style: str) -> dict[str, str]:
+        """Number the headings of one body; return each numbered clause's reference label."""
         headings = [el for el in body.iter() if el.tag in HEADINGS]
         for heading in headings:
             _mark_untitled(heading)
@@ -50,11 +56,7 @@ class ClauseNumbers(Treeprocessor):
             number = numbers.get(heading.get("id", ""))
             if number is not None:
                 _prefix(heading, heading_number(number.parts, style, self.lang))
-        for link in body.iter("a"):
-            if XREF_CLASS in (link.get("class") or "").split():
-                number = numbers.get(link.get("href", "#")[1:])
-                # The loader rejects unknown targets before rendering; this only guards.
-                link.text = clause_label(number.parts, style, self.lang) if number else link.get("href")
+        return {cid: clause_label(n.parts, style, self.lang) for cid, n in numbers.items()}
 
 
 def _mark_untitled(heading: etree.Element) -> None:

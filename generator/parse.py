@@ -114,12 +114,12 @@ def _front_matter_message(field: str, err: dict) -> tuple[str, str]:
     if err["type"] == "extra_forbidden":
         return (f"unknown front matter field {field!r}",
                 "Known fields: title, updated, effective, summary, material, numbering.")
+    if err["type"] == "value_error":
+        return "`effective` is earlier than `updated`", "A change cannot take effect before it is published."
     if field in ("updated", "effective"):
         return f"{field!r} is not a valid date", "Write the date as YYYY-MM-DD, for example 2026-11-21."
     if field == "numbering":
         return "'numbering' must be `articles` or `sections`", "Use one of the two."
-    if err["type"] == "value_error":
-        return "`effective` is earlier than `updated`", "A change cannot take effect before it is published."
     return f"front matter field {field!r}: {err['msg']}", "See docs/content-format.md."
 
 
@@ -137,7 +137,7 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
         fence = _track_fence(line, fence)
         match = HEADING_RE.match(line) if fence is None else None
         if match:
-            clause = _heading(match, number, path, errors, seen, clauses[-1].level if clauses else 1)
+            clause = _heading(match, number, path, errors, seen, current["clause"].level if current else 1)
             if clause is not None:
                 if current is not None:
                     clauses.append(_close(current))

@@ -48,6 +48,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise YamlProblem(Problem(path, first_line, "the YAML is larger than 1 MB",
                                   "Split it or remove what does not belong there."))
     try:
+        _refuse_aliases(text, path, offset)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -57,19 +58,23 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     if node is None:
         return YamlDoc(None)
     doc = YamlDoc(None)
-    _check_tree(node, (), doc, path, offset, set())
+    _check_tree(node, (), doc, path, offset)
     doc.data = yaml.SafeLoader(text).get_single_data()
     return doc
 
 
-def _check_tree(node: yaml.Node, at: Path, doc: YamlDoc, path: str, offset: int,
-                seen: set[int]) -> None:
-    """Record key lines; reject aliases, custom tags and duplicate keys."""
+def _refuse_aliases(text: str, path: str, offset: int) -> None:
+    """Aliases can multiply a small file into a huge structure (a "billion laughs"); refuse them."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(Problem(path, event.start_mark.line + 1 + offset,
+                                      "YAML anchors and aliases (&name, *name) are not allowed",
+                                      "Write the value out in full."))
+
+
+def _check_tree(node: yaml.Node, at: Path, doc: YamlDoc, path: str, offset: int) -> None:
+    """Record key lines; reject custom tags and duplicate keys."""
     line = node.start_mark.line + 1 + offset
-    if id(node) in seen:
-        raise YamlProblem(Problem(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
-                                  "Write the value out in full."))
-    seen.add(id(node))
     if node.tag not in STANDARD_TAGS:
         raise YamlProblem(Problem(path, line, f"unsupported YAML tag {node.tag!r}",
                                   "Remove the tag; plain strings, numbers, dates, lists and mappings are allowed."))
@@ -83,8 +88,8 @@ def _check_tree(node: yaml.Node, at: Path, doc: YamlDoc, path: str, offset: int,
                                           "Remove one of them."))
             keys[key] = key_line
             doc.lines[at + (key,)] = key_line
-            _check_tree(value_node, at + (key,), doc, path, offset, seen)
+            _check_tree(value_node, at + (key,), doc, path, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             doc.lines[at + (index,)] = item.start_mark.line + 1 + offset
-            _check_tree(item, at + (index,), doc, path, offset, seen)
+            _check_tree(item, at + (index,), doc, path, offset)

@@ -1,0 +1,80 @@
+"""Shared fixtures: small content repositories committed into temporary git repos."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.invalid",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.invalid",
+           "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+07:00", "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+07:00",
+           "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` with a fixed identity and date."""
+    result = subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+class ContentRepo:
+    """A content repository under test: write files, commit them, read them back."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        git(root, "init", "-q", "-b", "main")
+
+    def write(self, files: dict[str, str | bytes]) -> ContentRepo:
+        """Write (or, with None, delete) files relative to the repo root."""
+        for rel, text in files.items():
+            path = self.root / rel
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return self
+
+    def commit(self, message: str = "Update content") -> str:
+        """Commit everything; return the commit id."""
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-q", "-m", message)
+        return git(self.root, "rev-parse", "HEAD").strip()
+
+    def read(self, rel: str) -> str:
+        """The text of a file in the repo."""
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> ContentRepo:
+        """Replace `old` (which must be present) by `new` in a file."""
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        return self.write({rel: text.replace(old, new, 1)})
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[[str], ContentRepo]:
+    """Copy a fixture site from tests/fixtures/<case>/ into a new git repo and commit it."""
+
+    def make(case: str = "mini") -> ContentRepo:
+        root = tmp_path / "repo"
+        shutil.copytree(FIXTURES / case, root)
+        repo = ContentRepo(root)
+        repo.commit(f"Fixture {case}")
+        return repo
+
+    return make
+
+
+@pytest.fixture
+def mini(make_repo) -> ContentRepo:
+    """The two-brand mini site, committed."""
+    return make_repo("mini")

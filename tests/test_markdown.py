@@ -1,0 +1,48 @@
+"""Golden tests of the Markdown extension: numbers, untitled sub-clauses, localized references."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import markdown
+from markdown.extensions.toc import TocExtension
+import pytest
+
+from generator.markdown_ext import PolicyExtension
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = [(name, lang) for name in ("clauses", "sections") for lang in ("vi", "en")]
+
+
+def render(text: str, lang: str) -> str:
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", PolicyExtension(lang=lang),
+                                       TocExtension(permalink=True)])
+    return md.convert(text) + "\n"
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_golden(name: str, lang: str):
+    expected_path = GOLDEN / f"{name}.{lang}.html"
+    actual = render((GOLDEN / f"{name}.md").read_text(encoding="utf-8"), lang)
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_path.write_text(actual, encoding="utf-8")
+    assert actual == expected_path.read_text(encoding="utf-8")
+
+
+def test_vietnamese_labels():
+    html = render((GOLDEN / "clauses.md").read_text(encoding="utf-8"), "vi")
+    assert '<span class="clause-no">Điều 2.</span> Duties' in html
+    assert '<a class="xref" href="#duties-notice">khoản 1 Điều 2</a>' in html
+    assert '<a class="xref" href="#duties-notice-email">điểm 1 khoản 1 Điều 2</a>' in html
+    assert '<h4 class="untitled" id="duties-notice-email"><span class="clause-no">2.1.1.</span>' in html
+
+
+def test_english_labels_and_references_outside_the_body_stay_raw():
+    html = render((GOLDEN / "clauses.md").read_text(encoding="utf-8"), "en")
+    assert '<a class="xref" href="#duties-pay">' not in html
+    assert '<a class="xref" href="#duties">Article 2</a>' in html
+    assert '<a class="xref" href="#duties-notice">clause 2.1</a>' in html
+    assert "Final terms" in html and "clause-no\">3." not in html
+    # A reference before the numbered body (a preamble) is named too.
+    assert 'Preamble with a reference to <a class="xref" href="#scope">Article 1</a>' in html
