@@ -15,7 +15,7 @@ import jinja2
 import yaml
 
 from .assemble import assemble
-from .errors import BuildError, ConfigError, Problem
+from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .load import load_config, load_content
 from .render import SitePlan, plan_brand
 
@@ -46,8 +46,11 @@ def plan(options: BuildOptions) -> list[SitePlan]:
     publication = assemble(config, content, brands)
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    return [p for b in brands for p in plan_brand(config, b, publication, pages,
-                                                       str(TEMPLATES / "theme"), options.strict)]
+    errors = Collector()
+    plans = [p for b in brands
+             for p in plan_brand(config, b, publication, pages, str(TEMPLATES / "theme"), options.strict, errors)]
+    errors.raise_if_any(ContentError)
+    return plans
 
 
 def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:

@@ -11,7 +11,7 @@ from babel.core import Locale
 
 from .assemble import Publication
 from .config import SiteConfig
-from .errors import Collector, ContentError
+from .errors import Collector
 from .i18n import _, gettext_for, long_date
 from .markdown_ext import BODY_CLASS
 from .model import Resolved
@@ -99,9 +99,8 @@ def _template_line(exc: BaseException) -> int:
 
 
 def plan_brand(config: SiteConfig, brand_id: str, publication: Publication, pages: jinja2.Environment,
-               theme_dir: str, strict: bool) -> list[SitePlan]:
-    """Plans for every language of one brand; ContentError lists every problem."""
-    errors = Collector()
+               theme_dir: str, strict: bool, errors: Collector) -> list[SitePlan]:
+    """Plans for every language of one brand; problems go to `errors`."""
     env = content_environment()
     plans = []
     for lang in config.brand_languages(brand_id):
@@ -114,7 +113,6 @@ def plan_brand(config: SiteConfig, brand_id: str, publication: Publication, page
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
         plans.append(SitePlan(brand_id, lang, _subdir(config, lang), files,
                               mkdocs_config(config, brand_id, lang, theme_dir, strict)))
-    errors.raise_if_any(ContentError)
     return plans
 
 

@@ -1,0 +1,124 @@
+"""End to end: build the mini site from a git repo, and fail without touching the previous site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def policygen(repo, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo.root, capture_output=True, text=True)
+
+
+@pytest.fixture
+def built(mini):
+    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
+    return mini
+
+
+def page(repo, rel: str) -> str:
+    return (repo.root / "site" / rel).read_text(encoding="utf-8")
+
+
+def test_each_brand_gets_a_site_in_each_language(built):
+    site = built.root / "site"
+    assert sorted(p.name for p in site.iterdir()) == ["acme", "beta"]
+    for rel in ("acme/index.html", "acme/privacy/index.html", "acme/aup/index.html", "acme/en/privacy/index.html",
+                "beta/aup/index.html", "beta/en/aup/index.html", "acme/sitemap.xml", "acme/en/sitemap.xml",
+                "acme/search/search_index.json", "acme/en/search/search_index.json"):
+        assert (site / rel).is_file(), rel
+    assert not (site / "beta/privacy").exists()
+
+
+def test_policy_page_html(built):
+    vi, en = page(built, "acme/privacy/index.html"), page(built, "acme/en/privacy/index.html")
+    assert '<html lang="vi"' in vi and '<html lang="en"' in en
+    assert '<span class="clause-no">Điều 2.</span> Sử dụng thông tin' in vi
+    assert '<a class="xref" href="#collection-cookies">khoản 2 Điều 1</a>' in vi
+    assert '<a class="xref" href="#collection-cookies">clause 1.2</a>' in en
+    assert '<time datetime="2026-11-21">Cập nhật lần cuối: ngày 21 tháng 11 năm 2026</time>' in vi
+    assert "the Vietnamese text prevails" in en and "prevails" not in vi
+    assert '<a href="../aup/">Chính sách sử dụng</a>' in vi
+
+
+def test_language_switcher_and_hreflang_point_to_the_same_page(built):
+    vi, en = page(built, "acme/privacy/index.html"), page(built, "acme/en/privacy/index.html")
+    assert '<link rel="alternate" hreflang="en" href="https://acme.example/policies/en/privacy/">' in vi
+    assert '<link rel="alternate" hreflang="x-default" href="https://acme.example/policies/privacy/">' in en
+    switch_vi = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', vi)
+    switch_en = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', en)
+    assert switch_vi == [("../privacy/", "vi"), ("../en/privacy/", "en")]
+    assert switch_en == [("../../privacy/", "vi"), ("../../en/privacy/", "en")]
+    for folder, links in (("acme/privacy", switch_vi), ("acme/en/privacy", switch_en)):
+        for href, _lang in links:
+            assert (built.root / "site" / folder / href / "index.html").resolve().is_file(), (folder, href)
+
+
+def test_sitemap_uses_the_brand_site_url(built):
+    assert "<loc>https://acme.example/policies/privacy/</loc>" in page(built, "acme/sitemap.xml")
+    assert "<loc>https://acme.example/policies/en/privacy/</loc>" in page(built, "acme/en/sitemap.xml")
+
+
+def test_search_index_carries_the_vietnamese_text_and_the_folding_lunr_plugin(built):
+    index = json.loads(page(built, "acme/search/search_index.json"))
+    assert index["config"]["lang"] == ["vi"]
+    assert any("Thu thập thông tin" in doc["title"] for doc in index["docs"])
+    plugin = page(built, "acme/assets/javascripts/lunr/min/lunr.vi.min.js")
+    assert "indexFolded" in plugin
+
+
+def test_brand_colour(built):
+    assert "--md-primary-fg-color: #112233;" in page(built, "acme/assets/brand.css")
+
+
+def test_building_one_brand_keeps_the_others(built):
+    before = tree_hashes(built.root / "site/beta")
+    built.edit("content/vi/acme/privacy.md", "Chúng tôi thu thập tên và email.", "Chúng tôi thu thập tên.")
+    build(BuildOptions(root=built.root, site_dir=built.root / "site", brands=("acme",), jobs=1))
+    assert "Chúng tôi thu thập tên.</p>" in page(built, "acme/privacy/index.html")
+    assert tree_hashes(built.root / "site/beta") == before
+
+
+def test_failed_build_leaves_the_previous_site_untouched(built):
+    before = tree_hashes(built.root / "site")
+    built.edit("content/en/aup.md", "[[security]]", "[[nothing]]")
+    result = policygen(built, "build")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause of 'acme''s text. "
+        "Use the id of an existing clause (ids are in the `{#…}` of each heading).",
+        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause of 'beta''s text. "
+        "Use the id of an existing clause (ids are in the `{#…}` of each heading).",
+        "Failed: 2 problem(s); site/ was left unchanged.",
+    ]
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(built.root / "site") == before
+    assert not list(built.root.glob(".site.*")), "no staging folder is left behind"
+
+
+def test_cli_build_succeeds_and_reports(mini):
+    result = policygen(mini, "build", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Built 2 site(s) into site/" in result.stderr
+    assert (mini.root / "site/acme/en/aup/index.html").is_file()
+
+
+def test_cli_unknown_brand_and_help(mini):
+    result = policygen(mini, "build", "--brand", "gamma")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "site.yml: unknown brand 'gamma'. Use one of: acme, beta."
+    help_text = policygen(mini, "build", "--help").stdout
+    assert "--brand ID" in help_text and "--strict" in help_text and "--site-dir" in help_text

@@ -1,0 +1,87 @@
+"""Rendering brand values into policy text, with exact lines for template problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.build import BuildOptions, plan
+from generator.errors import ContentError
+
+VI_AUP = "content/vi/aup.md"
+
+
+def plans(repo):
+    return {(p.brand, p.lang): p for p in plan(BuildOptions(root=repo.root, site_dir=repo.root / "site"))}
+
+
+def problems(repo) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        plans(repo)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_brand_values_fill_the_shared_policy(mini):
+    result = plans(mini)
+    acme, beta = result[("acme", "vi")].files["aup/index.md"], result[("beta", "en")].files["aup/index.md"]
+    assert "ACME cung cấp dịch vụ thoại." in acme
+    assert "Beta provides server services." in beta
+    assert "ACME gives 7 days' notice" not in beta
+
+
+def test_policy_page_has_title_stamp_translation_note_and_numbered_body(mini):
+    result = plans(mini)
+    vi = result[("acme", "vi")].files["privacy/index.md"]
+    en = result[("acme", "en")].files["privacy/index.md"]
+    assert "# Chính sách bảo mật" in vi
+    assert 'Cập nhật lần cuối: ngày 21 tháng 11 năm 2026' in vi
+    assert "Last updated: 21 November 2026" in en
+    assert "bản dịch" not in vi.lower() and "the Vietnamese text prevails" in en
+    assert '<div class="policy-body" data-numbering="articles" markdown="1">' in vi
+    assert "[Chính sách sử dụng](../aup/index.md)" in vi
+
+
+def test_home_page_lists_the_brand_policies(mini):
+    home = plans(mini)[("acme", "en")].files["index.md"]
+    assert "# Policies of ACME" in home
+    assert "| [Privacy Policy](privacy/index.md) | 21 November 2026 |" in home
+    assert "| [Acceptable Use Policy](aup/index.md) | 20 November 2026 |" in home
+
+
+def test_unknown_variable_is_reported_at_its_line(mini):
+    mini.edit(VI_AUP, "Không được dùng {{ brand.services }}", "Không được dùng {{ brand.servces }}")
+    assert problems(mini) == [
+        f"{VI_AUP}:11: unknown value: 'dict object' has no attribute 'servces'. "
+        "Use a variable listed in docs/content-format.md (for example {{ brand.name }})."]
+
+
+def test_missing_brand_fact_is_an_error_unless_guarded(mini):
+    mini.edit(VI_AUP, "## Bảo mật {#security}\n", "## Bảo mật {#security}\n\nEmail: {{ brand.email }}.\n")
+    assert problems(mini) == [
+        f"{VI_AUP}:15: unknown value: brand 'beta' has no 'email' in site.yml "
+        "(add it there, or wrap the text in {% if brand.email %}). "
+        "Use a variable listed in docs/content-format.md (for example {{ brand.name }})."]
+    mini.edit(VI_AUP, "Email: {{ brand.email }}.", "{% if brand.email %}Email: {{ brand.email }}.{% endif %}")
+    result = plans(mini)
+    assert "Email: help@acme.example." in result[("acme", "vi")].files["aup/index.md"]
+    assert "Email:" not in result[("beta", "vi")].files["aup/index.md"]
+
+
+def test_template_syntax_error_and_link_to_unpublished_policy(mini):
+    mini.edit(VI_AUP, "Khách hàng giữ bí mật", "{% if brand.name %}Khách hàng giữ bí mật")
+    mini.edit("content/en/aup.md", "Do not use our", "{{ policy_link('privacy') }} Do not use our")
+    messages = problems(mini)
+    assert messages[1].startswith(f"{VI_AUP}:15: template error: Unexpected end of template.")
+    assert messages[1].endswith("Check the {{ }} and {% %} on this line; a {% if %} must close within the same clause.")
+    assert "content/en/aup.md:11: unknown value: brand 'beta' does not publish policy 'privacy'. " \
+           "Use a variable listed in docs/content-format.md (for example {{ brand.name }})." in messages
+
+
+def test_mkdocs_config_per_language(mini):
+    result = plans(mini)
+    vi, en = result[("acme", "vi")].mkdocs, result[("acme", "en")].mkdocs
+    assert vi["site_url"] == "https://acme.example/policies/" and en["site_url"] == "https://acme.example/policies/en/"
+    assert vi["theme"]["language"] == "vi" and vi["plugins"] == [{"search": {"lang": ["vi"]}}]
+    assert [a["link"] for a in vi["extra"]["alternate"]] == ["", "en/"]
+    assert [a["link"] for a in en["extra"]["alternate"]] == ["../", "../en/"]
+    assert vi["nav"] == [{"Tổng quan": "index.md"}, {"Chính sách bảo mật": "privacy/index.md"},
+                         {"Chính sách sử dụng": "aup/index.md"}]
