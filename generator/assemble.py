@@ -99,7 +99,7 @@ def _check_pairing(texts: dict[str, Resolved], authority: str, errors: Collector
     """Every language has the same clauses, at the same levels, in the same order."""
     reference = texts.get(authority) or next(iter(texts.values()))
     want = [(c.id, c.level) for c in reference.clauses]
-    for lang, text in texts.items():
+    for _lang, text in texts.items():
         if text is reference:
             continue
         have = [(c.id, c.level) for c in text.clauses]
@@ -131,7 +131,7 @@ def _report_mismatch(reference: Resolved, text: Resolved, errors: Collector) -> 
     common_ref = [c.id for c in reference.clauses if c.id in ids]
     common = [c.id for c in text.clauses if c.id in ref_ids]
     if common != common_ref:
-        first = next(i for i, (a, b) in enumerate(zip(common, common_ref)) if a != b)
+        first = next(i for i, (a, b) in enumerate(zip(common, common_ref, strict=False)) if a != b)
         clause = ids[common[first]]
         errors.add(text.sources[clause.id], clause.line,
                    f"clause {clause.id!r} is out of order: the {reference.lang!r} text has "

@@ -77,7 +77,7 @@ def _build_all(plans: list[SitePlan], stage: Path, jobs: int, report: Report) ->
         results = [_build_one(*task) for task in tasks]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_build_one, *zip(*tasks)))
+            results = list(pool.map(_build_one, *zip(*tasks, strict=False)))
     problems = [problem for messages in results for problem in messages]
     if problems:
         raise BuildError(problems)

@@ -38,7 +38,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.pass_context
 def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int) -> None:
     """Validate all content, then build every brand's site (atomically: a failed build changes nothing)."""
-    from .build import BuildOptions, build as run_build
+    from .build import BuildOptions
+    from .build import build as run_build
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs)
@@ -73,7 +74,7 @@ def _run(ctx: click.Context, action, site_dir: Path | None):
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the CLI's last resort: one line, not a traceback
+    except Exception as exc:
         if ctx.obj.get("verbose"):
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)

@@ -159,16 +159,16 @@ def _check_references(config: SiteConfig, doc: YamlDoc, path: str, errors: Colle
         at = ("brands", bid)
         for pid in brand.policies:
             if pid not in config.policies:
-                errors.add(path, doc.line_of(at + ("policies",)), f"brand {bid!r} publishes unknown policy {pid!r}",
+                errors.add(path, doc.line_of((*at, "policies")), f"brand {bid!r} publishes unknown policy {pid!r}",
                            f"Define it under `policies:` or use one of: {', '.join(config.policies)}.")
         for code in (brand.languages or []) + [brand.authoritative_language or codes[0]]:
             if code not in codes:
-                errors.add(path, doc.line_of(at + ("languages",)), f"brand {bid!r} uses unknown language {code!r}",
+                errors.add(path, doc.line_of((*at, "languages")), f"brand {bid!r} uses unknown language {code!r}",
                            f"Use one of: {', '.join(codes)}.")
         for name in ("legal_name", "services", "address"):
             value = getattr(brand, name)
             if value is not None:
-                _check_localized(value, at + (name,), config.brand_languages(bid), doc, path, errors)
+                _check_localized(value, (*at, name), config.brand_languages(bid), doc, path, errors)
 
 
 def _check_localized(value: Localized, at: tuple[str, ...], codes: list[str], doc: YamlDoc,

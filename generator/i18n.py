@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
@@ -24,7 +24,7 @@ def _(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.GNUTranslations:
     """The compiled catalog of `lang`; a missing catalog is a clear error."""
     po = LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"

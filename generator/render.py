@@ -171,13 +171,13 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
     subdir = _subdir(config, lang)
     alternates = [{"name": language.name, "lang": language.code,
                    "link": _relative_root(subdir, _subdir(config, language.code)),
-                   "site_url": brand.site_url + (_subdir(config, language.code) + "/" if _subdir(config, language.code) else "")}
+                   "site_url": _language_url(brand.site_url, _subdir(config, language.code))}
                   for language in config.languages if language.code in config.brand_languages(brand_id)]
     nav = [{t(_("Overview")): "index.md"}]
     nav += [{config.policies[pid].title[lang]: f"{pid}/index.md"} for pid in brand.policies]
     return {
         "site_name": brand.name,
-        "site_url": brand.site_url + (subdir + "/" if subdir else ""),
+        "site_url": _language_url(brand.site_url, subdir),
         "use_directory_urls": True,
         "strict": strict,
         "copyright": f"© {brand.legal_name[lang]}",
@@ -192,6 +192,11 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "nav": nav,
         "extra": {"alternate": alternates, "generator": False, "policygen": {"brand": brand_id, "lang": lang}},
     }
+
+
+def _language_url(site_url: str, subdir: str) -> str:
+    """The absolute URL of one language's site."""
+    return site_url + (subdir + "/" if subdir else "")
 
 
 def _relative_root(here: str, there: str) -> str:

@@ -33,7 +33,7 @@ class YamlDoc:
         return default
 
 
-class YamlProblem(Exception):
+class YamlProblem(Exception):  # noqa: N818 - carries a Problem; caught inside the package
     """A YAML text could not be used; carries a located Problem."""
 
     def __init__(self, problem: Problem) -> None:
@@ -87,9 +87,9 @@ def _check_tree(node: yaml.Node, at: Path, doc: YamlDoc, path: str, offset: int)
                 raise YamlProblem(Problem(path, key_line, f"duplicate key {key!r} (first on line {keys[key]})",
                                           "Remove one of them."))
             keys[key] = key_line
-            doc.lines[at + (key,)] = key_line
-            _check_tree(value_node, at + (key,), doc, path, offset)
+            doc.lines[(*at, key)] = key_line
+            _check_tree(value_node, (*at, key), doc, path, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            doc.lines[at + (index,)] = item.start_mark.line + 1 + offset
-            _check_tree(item, at + (index,), doc, path, offset)
+            doc.lines[(*at, index)] = item.start_mark.line + 1 + offset
+            _check_tree(item, (*at, index), doc, path, offset)

@@ -67,7 +67,8 @@ def test_clauses_in_another_order(mini):
     text = mini.read(EN_PRIVACY)
     use = "## Use of information {#use}\n\nAs set out in [[collection-cookies]] and [[collection]]. " \
           "Contact: {{ brand.email }}.\n\n"
-    mini.write({EN_PRIVACY: text.replace(use, "").replace("## Information collection", use + "## Information collection")})
+    moved = text.replace(use, "").replace("## Information collection", use + "## Information collection")
+    mini.write({EN_PRIVACY: moved})
     assert problems(mini) == [
         f"{EN_PRIVACY}:6: clause 'use' is out of order: the 'vi' text has 'collection' here. "
         f"Put the clauses in the order of {VI_PRIVACY}."]

@@ -61,7 +61,8 @@ def test_missing_title_and_effective_before_update(mini):
 
 def test_unclosed_front_matter(mini):
     mini.edit(VI_PRIVACY, "updated: 2026-11-21\n---", "updated: 2026-11-21\n")
-    assert problems(mini)[0] == f"{VI_PRIVACY}:1: the front matter is not closed. Add a `---` line after its last field."
+    assert problems(mini)[0] == (f"{VI_PRIVACY}:1: the front matter is not closed. "
+                                 "Add a `---` line after its last field.")
 
 
 def test_clause_heading_problems(mini):

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import markdown
-from markdown.extensions.toc import TocExtension
 import pytest
+from markdown.extensions.toc import TocExtension
 
 from generator.markdown_ext import PolicyExtension
 
