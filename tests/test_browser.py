@@ -1,0 +1,92 @@
+"""The built site in a real browser: search without diacritics, language switching, print layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import chromium, serve_dir
+from generator.build import BuildOptions, build
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The mini site, built once for this module and served on localhost."""
+    import shutil
+
+    from conftest import FIXTURES, ContentRepo
+
+    root = tmp_path_factory.mktemp("browser") / "repo"
+    shutil.copytree(FIXTURES / "mini", root)
+    ContentRepo(root).commit("Fixture mini")
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1))
+    with serve_dir(root / "site") as url, chromium() as browser:
+        yield url, browser
+
+
+def search(browser, url: str, query: str) -> list[str]:
+    """Type `query` into Material's search box; return the titles of the results."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")  # the search worker has loaded its index
+    page.keyboard.press("s")  # Material's shortcut to the search box
+    # The result count line changes from its "type to search" prompt once the query has run.
+    prompt = page.locator(".md-search-result__meta").inner_text()
+    page.locator("input.md-search__input").press_sequentially(query)
+    page.wait_for_function("p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
+                           arg=prompt.strip(), timeout=5000)
+    titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
+    page.close()
+    return titles
+
+
+@pytest.mark.parametrize("query", ["thu thập", "thu thap", "THU THAP", "bảo mật", "bao mat"])
+def test_vietnamese_search_with_and_without_diacritics(site, query):
+    url, browser = site
+    titles = search(browser, f"{url}/acme/", query)
+    assert any("Thu thập thông tin" in t or "Chính sách bảo mật" in t for t in titles), titles
+
+
+def test_vietnamese_search_does_not_match_everything(site):
+    url, browser = site
+    assert search(browser, f"{url}/acme/", "zzqx") == []
+
+
+def test_english_search(site):
+    url, browser = site
+    titles = search(browser, f"{url}/acme/en/", "collection")
+    assert any("Information collection" in t for t in titles), titles
+
+
+def test_language_switcher_lands_on_the_same_page(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/privacy/#use")
+    page.locator(".md-select__link[hreflang=en]").dispatch_event("click")
+    page.wait_for_url(f"{url}/acme/en/privacy/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Privacy Policy"
+    page.locator(".md-select__link[hreflang=vi]").dispatch_event("click")
+    page.wait_for_url(f"{url}/acme/privacy/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Chính sách bảo mật"
+    page.close()
+
+
+def test_cross_reference_scrolls_to_the_clause(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/en/privacy/")
+    page.get_by_role("link", name="clause 1.2").click()
+    assert page.url.endswith("#collection-cookies")
+    page.close()
+
+
+def test_print_layout_hides_navigation_and_shows_link_addresses(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/privacy/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator("h1").is_visible()
+    page.close()
