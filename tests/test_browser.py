@@ -41,11 +41,15 @@ def search(browser, url: str, query: str) -> list[str]:
     return titles
 
 
-@pytest.mark.parametrize("query", ["thu thập", "thu thap", "THU THAP", "bảo mật", "bao mat"])
-def test_vietnamese_search_with_and_without_diacritics(site, query):
+@pytest.mark.parametrize(("query", "expected"), [
+    ("thập", "Thu thập thông tin"), ("thap", "Thu thập thông tin"), ("THAP", "Thu thập thông tin"),
+    ("bảo mật", "Chính sách bảo mật"), ("bao mat", "Chính sách bảo mật"), ("chinh sach bao", "Chính sách bảo mật"),
+])
+def test_vietnamese_search_with_and_without_diacritics(site, query, expected):
+    # Every word of these queries carries a diacritic in the text, so stock lunr finds none of them.
     url, browser = site
     titles = search(browser, f"{url}/acme/", query)
-    assert any("Thu thập thông tin" in t or "Chính sách bảo mật" in t for t in titles), titles
+    assert any(expected in t for t in titles), titles
 
 
 def test_vietnamese_search_does_not_match_everything(site):
