@@ -60,7 +60,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
     try:
-        _build_all(plans, stage, options.jobs, report)
+        _build_all(plans, stage, options.root, options.jobs, report)
         brands = sorted({p.brand for p in plans})
         _swap(stage, site_dir, brands)
     finally:
@@ -68,11 +68,11 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     return brands
 
 
-def _build_all(plans: list[SitePlan], stage: Path, jobs: int, report: Report) -> None:
+def _build_all(plans: list[SitePlan], stage: Path, root: Path, jobs: int, report: Report) -> None:
     """Run mkdocs for every plan (in parallel when there are several), then assemble the sites."""
     parts = stage / ".parts"
     workers = min(jobs or os.cpu_count() or 1, len(plans))
-    tasks = [(plan_, str(parts / f"{plan_.brand}.{plan_.lang}")) for plan_ in plans]
+    tasks = [(plan_, str(parts / f"{plan_.brand}.{plan_.lang}"), root) for plan_ in plans]
     if workers <= 1:
         results = [_build_one(*task) for task in tasks]
     else:
@@ -81,7 +81,7 @@ def _build_all(plans: list[SitePlan], stage: Path, jobs: int, report: Report) ->
     problems = [problem for messages in results for problem in messages]
     if problems:
         raise BuildError(problems)
-    for plan_, out in tasks:
+    for plan_, out, _root in tasks:
         report(f"built {plan_.brand} ({plan_.lang})")
         target = stage / plan_.brand / plan_.subdir if plan_.subdir else stage / plan_.brand
         if plan_.subdir:
@@ -90,13 +90,16 @@ def _build_all(plans: list[SitePlan], stage: Path, jobs: int, report: Report) ->
     shutil.rmtree(parts)
 
 
-def _build_one(site: SitePlan, out: str) -> list[Problem]:
+def _build_one(site: SitePlan, out: str, root: Path) -> list[Problem]:
     """Write one plan's docs and mkdocs.yml, run mkdocs; problems instead of exceptions (for pools)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_load
     from mkdocs.exceptions import MkDocsException
 
     project = Path(out)
+    for rel, source in site.copies.items():
+        (project / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / source, project / "docs" / rel)
     for rel, text in site.files.items():
         path = project / "docs" / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,17 @@ def load_config(path: Path, root: Path) -> SiteConfig:
         doc = parse_yaml(text or "", rel)
     except YamlProblem as exc:
         raise ConfigError([exc.problem]) from None
-    return parse_config(doc, rel)
+    config = parse_config(doc, rel)
+    errors = Collector()
+    for brand_id, brand in config.brands.items():
+        if brand.logo is not None and not (root / brand.logo).is_file():
+            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), f"logo file {brand.logo!r} does not exist",
+                       "Give a path relative to the repository root, such as assets/logo.svg.")
+        elif brand.logo is not None and Path(brand.logo).suffix.lower() not in (".svg", ".png"):
+            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), "the logo must be an SVG or PNG file",
+                       "Convert it to SVG or PNG.")
+    errors.raise_if_any(ConfigError)
+    return config
 
 
 def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
@@ -25,6 +26,7 @@ class SitePlan:
     lang: str
     subdir: str  # "" for the default language, else the language code
     files: dict[str, str] = field(default_factory=dict)  # docs-relative path -> text
+    copies: dict[str, str] = field(default_factory=dict)  # docs-relative path -> repository-relative source
     mkdocs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,9 +113,15 @@ def plan_brand(config: SiteConfig, brand_id: str, publication: Publication, page
             files[f"{policy}/index.md"] = policy_page(text, body, config, pages)
         files["index.md"] = index_page(config, brand_id, lang, publication, pages)
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
-        plans.append(SitePlan(brand_id, lang, _subdir(config, lang), files,
+        plans.append(SitePlan(brand_id, lang, _subdir(config, lang), files, _logo(config, brand_id),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict)))
     return plans
+
+
+def _logo(config: SiteConfig, brand_id: str) -> dict[str, str]:
+    """The brand's logo, copied into the site as assets/logo.<ext>."""
+    logo = config.brands[brand_id].logo
+    return {f"assets/logo{PurePosixPath(logo).suffix.lower()}": logo} if logo else {}
 
 
 def _subdir(config: SiteConfig, lang: str) -> str:
@@ -173,6 +181,11 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
                    "link": _relative_root(subdir, _subdir(config, language.code)),
                    "site_url": _language_url(brand.site_url, _subdir(config, language.code))}
                   for language in config.languages if language.code in config.brand_languages(brand_id)]
+    theme: dict[str, Any] = {"name": "material", "custom_dir": theme_dir, "language": lang,
+                             "palette": {"primary": "custom", "accent": "custom"},
+                             "features": ["search.highlight", "navigation.top", "toc.follow"]}
+    if brand.logo:
+        theme["logo"] = f"assets/logo{PurePosixPath(brand.logo).suffix.lower()}"
     nav = [{t(_("Overview")): "index.md"}]
     nav += [{config.policies[pid].title[lang]: f"{pid}/index.md"} for pid in brand.policies]
     return {
@@ -181,9 +194,7 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "use_directory_urls": True,
         "strict": strict,
         "copyright": f"© {brand.legal_name[lang]}",
-        "theme": {"name": "material", "custom_dir": theme_dir, "language": lang,
-                  "palette": {"primary": "custom", "accent": "custom"},
-                  "features": ["search.highlight", "navigation.top", "toc.follow"]},
+        "theme": theme,
         "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"],
         "plugins": [{"search": {"lang": [lang]}}],
         "markdown_extensions": ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",

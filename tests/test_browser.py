@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from browser import chromium, serve_dir
+
 from generator.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser

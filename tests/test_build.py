@@ -122,3 +122,9 @@ def test_cli_unknown_brand_and_help(mini):
     assert result.stderr.splitlines()[0] == "site.yml: unknown brand 'gamma'. Use one of: acme, beta."
     help_text = policygen(mini, "build", "--help").stdout
     assert "--brand ID" in help_text and "--strict" in help_text and "--site-dir" in help_text
+
+
+def test_brand_logo_is_copied_and_shown(built):
+    assert (built.root / "site/acme/assets/logo.svg").read_text().startswith("<svg")
+    assert 'src="../assets/logo.svg"' in page(built, "acme/privacy/index.html")
+    assert not (built.root / "site/beta/assets/logo.svg").exists()

@@ -43,7 +43,7 @@ def test_bad_values_name_the_field_and_the_fix(mini):
 def test_unknown_policy_of_a_brand(mini):
     text = mini.read("site.yml").replace("policies: [aup]", "policies: [aup, cookies]")
     assert problems(mini, text) == [
-        "site.yml:31: brand 'beta' publishes unknown policy 'cookies'. "
+        "site.yml:32: brand 'beta' publishes unknown policy 'cookies'. "
         "Define it under `policies:` or use one of: privacy, aup."]
 
 
@@ -81,3 +81,14 @@ def test_a_third_language_is_configuration(mini):
     # The schema accepts the language; it only asks for the texts that are now missing.
     assert first == "site.yml:11: policies.privacy.title has no 'fr' text. Add `fr: …` under `title:`."
     assert "site.yml:17: brands.acme.legal_name has no 'fr' text. Add `fr: …` under `legal_name:`." in rest
+
+
+def test_logo_must_exist_and_be_an_image(mini):
+    original = mini.read("site.yml")
+    text = original.replace("logo: assets/acme.svg", "logo: assets/missing.svg")
+    assert problems(mini, text) == [
+        "site.yml:24: logo file 'assets/missing.svg' does not exist. "
+        "Give a path relative to the repository root, such as assets/logo.svg."]
+    mini.write({"assets/acme.gif": "GIF89a"})
+    text = original.replace("logo: assets/acme.svg", "logo: assets/acme.gif")
+    assert problems(mini, text) == ["site.yml:24: the logo must be an SVG or PNG file. Convert it to SVG or PNG."]

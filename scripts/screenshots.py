@@ -1,0 +1,46 @@
+"""Refresh docs/screenshots/: policy pages of the real content at desktop and phone width, both languages.
+
+Run with `make screenshots` (it builds the sites first).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import chromium, serve_dir  # noqa: E402
+
+from generator.build import BuildOptions, build  # noqa: E402
+
+SHOTS = ROOT / "docs" / "screenshots"
+PAGES = {"policy": "voip24h/{lang}terms/", "search": "vietnamserver/{lang}privacy/"}
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def main() -> None:
+    """Build every brand into a scratch folder and photograph its pages."""
+    site = ROOT / ".screenshots-site"
+    build(BuildOptions(root=ROOT, site_dir=site))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with serve_dir(site) as url, chromium() as browser:
+        for lang, prefix in (("vi", ""), ("en", "en/")):
+            for device, (width, height) in WIDTHS.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{url}/{PAGES['policy'].format(lang=prefix)}")
+                page.screenshot(path=SHOTS / f"policy-{lang}-{device}.png")
+                page.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/{PAGES['search'].format(lang='')}")
+        page.wait_for_load_state("networkidle")
+        page.keyboard.press("s")
+        page.locator("input.md-search__input").press_sequentially("bao mat")
+        page.wait_for_timeout(1000)
+        page.screenshot(path=SHOTS / "search-vi-no-diacritics.png")
+    print(f"Wrote {len(list(SHOTS.glob('*.png')))} screenshots to {SHOTS.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
