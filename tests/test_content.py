@@ -1,0 +1,26 @@
+"""The repository's own content (not its history): every seed policy is published and valid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.build import BuildOptions, plan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_published_content_plans_without_problems():
+    plans = {(p.brand, p.lang): p for p in plan(BuildOptions(root=ROOT, site_dir=ROOT / "site"))}
+    assert set(plans) == {(b, lang) for b in ("voip24h", "vietnamserver", "cloudspace") for lang in ("vi", "en")}
+    assert set(plans[("voip24h", "vi")].files) >= {"terms/index.md", "aup/index.md", "index.md"}
+    assert set(plans[("cloudspace", "en")].files) >= {"privacy/index.md", "aup/index.md"}
+    assert set(plans[("vietnamserver", "vi")].files) >= {"privacy/index.md", "aup/index.md"}
+
+
+def test_no_typed_clause_numbers_in_the_content():
+    typed = re.compile(r"\b(Điều|khoản|Article|clause|section|mục)\s+\d", re.IGNORECASE)
+    found = [(path.name, n) for path in (ROOT / "content").rglob("*.md")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if typed.search(line) and not line.startswith(("title:", "summary:"))]
+    assert found == []
