@@ -19,7 +19,7 @@ def assemble(config: SiteConfig, content: Content, brands: list[str] | None = No
         for policy in config.brands[brand_id].policies:
             texts = {}
             for lang in config.brand_languages(brand_id):
-                resolved = _resolve(content, brand_id, policy, lang, errors)
+                resolved = resolve(content, brand_id, policy, lang, errors)
                 if resolved is not None:
                     texts[lang] = resolved
             if len(texts) == len(config.brand_languages(brand_id)):
@@ -31,7 +31,7 @@ def assemble(config: SiteConfig, content: Content, brands: list[str] | None = No
     return result
 
 
-def _resolve(content: Content, brand: str, policy: str, lang: str, errors: Collector) -> Resolved | None:
+def resolve(content: Content, brand: str, policy: str, lang: str, errors: Collector) -> Resolved | None:
     """The brand's own file, or the shared file with the brand's overrides."""
     own = content.get(lang, brand, policy)
     shared = content.get(lang, None, policy)

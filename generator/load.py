@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .config import ID_RE, SiteConfig, parse_config
-from .errors import Collector, ConfigError, ContentError
+from .errors import Collector, ConfigError, ContentError, Problem
 from .model import Content
 from .parse import decode, parse_document
 from .yamlsrc import YamlProblem, parse_yaml
@@ -20,8 +20,8 @@ def load_config(path: Path, root: Path) -> SiteConfig:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError([_problem(rel, f"cannot read site.yml ({exc.strerror})",
-                                    "Run policygen from the repository root or pass --config.")]) from None
+        raise ConfigError([Problem(rel, 0, f"cannot read site.yml ({exc.strerror})",
+                                   "Run policygen from the repository root, or pass --root.")]) from None
     text = decode(raw, rel, errors)
     errors.raise_if_any(ConfigError)
     try:
@@ -48,8 +48,10 @@ def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
     for path in sorted(content_dir.rglob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
-        place = _place(path, content_dir, config, _rel(path, root), errors)
-        if place is None:
+        rel = "content/" + path.relative_to(content_dir).as_posix()
+        place = place_of(rel, config)
+        if isinstance(place, Problem):
+            errors.extend([Problem(_rel(path, root), place.line, place.message, place.hint)])
             continue
         lang, brand, policy, override = place
         doc = parse_document(path.read_bytes(), _rel(path, root), lang, policy, brand, override, errors)
@@ -59,32 +61,27 @@ def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
     return Content(documents)
 
 
-def _place(path: Path, content_dir: Path, config: SiteConfig, rel: str, errors: Collector
-           ) -> tuple[str, str | None, str, bool] | None:
-    """Where a file sits: (lang, brand or None, policy, is override), or None if misplaced."""
-    parts = path.relative_to(content_dir).parts
-    if len(parts) not in (2, 3) or not path.name.endswith(".md"):
-        errors.add(rel, 0, "unexpected file in content/",
-                   "Policies are content/<lang>/<policy>.md or content/<lang>/<brand>/<policy>.md.")
-        return None
+def place_of(rel: str, config: SiteConfig) -> tuple[str, str | None, str, bool] | Problem:
+    """Where a content file sits: (lang, brand or None, policy, is override), or why it cannot be there."""
+    parts = PurePosixPath(rel).parts[1:]  # without "content"
+    name = parts[-1] if parts else ""
+    if len(parts) not in (2, 3) or not name.endswith(".md"):
+        return Problem(rel, 0, "unexpected file in content/",
+                       "Policies are content/<lang>/<policy>.md or content/<lang>/<brand>/<policy>.md.")
     lang, brand = parts[0], (parts[1] if len(parts) == 3 else None)
     if lang not in config.codes:
-        errors.add(rel, 0, f"unknown language folder {lang!r}",
-                   f"Use one of: {', '.join(config.codes)}, or add the language to site.yml.")
-        return None
+        return Problem(rel, 0, f"unknown language folder {lang!r}",
+                       f"Use one of: {', '.join(config.codes)}, or add the language to site.yml.")
     if brand is not None and brand not in config.brands:
-        errors.add(rel, 0, f"unknown brand folder {brand!r}", f"Use one of: {', '.join(config.brands)}.")
-        return None
-    override = path.name.endswith(OVERRIDE_SUFFIX)
-    policy = path.name[: -len(OVERRIDE_SUFFIX if override else ".md")]
+        return Problem(rel, 0, f"unknown brand folder {brand!r}", f"Use one of: {', '.join(config.brands)}.")
+    override = name.endswith(OVERRIDE_SUFFIX)
+    policy = name[: -len(OVERRIDE_SUFFIX if override else ".md")]
     if not ID_RE.match(policy) or policy not in config.policies:
-        errors.add(rel, 0, f"unknown policy {policy!r}",
-                   f"Name the file after a policy id of site.yml: {', '.join(config.policies)}.")
-        return None
+        return Problem(rel, 0, f"unknown policy {policy!r}",
+                       f"Name the file after a policy id of site.yml: {', '.join(config.policies)}.")
     if override and brand is None:
-        errors.add(rel, 0, "an override file must be inside a brand folder",
-                   f"Move it to content/{lang}/<brand>/{path.name}.")
-        return None
+        return Problem(rel, 0, "an override file must be inside a brand folder",
+                       f"Move it to content/{lang}/<brand>/{name}.")
     return lang, brand, policy, override
 
 
@@ -96,7 +93,3 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _problem(path: str, message: str, hint: str):
-    from .errors import Problem
-
-    return Problem(path, 0, message, hint)

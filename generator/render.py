@@ -59,15 +59,28 @@ def brand_values(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]
     return {"id": brand_id, "name": brand.name, **values}
 
 
-def render_body(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
-                errors: Collector) -> str:
-    """The policy's Markdown with brand values filled in, chunk by chunk (for exact error lines)."""
+def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
+                  errors: Collector) -> tuple[str, ...]:
+    """The preamble and each clause (heading and text) with brand values filled in.
+
+    Rendered chunk by chunk, so a Jinja problem is reported at its real line in its file.
+    """
     published = config.brands[text.brand].policies
     context = {"brand": values, "policy_link": _policy_linker(config, text, published)}
     chunks = [(text.path, text.preamble_line, text.preamble)]
     chunks += [(text.sources[c.id], c.line, f"{c.heading}\n{c.text}") for c in text.clauses]
-    rendered = [_render_chunk(env, source, path, line, context, errors) for path, line, source in chunks]
-    return "\n\n".join(part for part in rendered if part.strip())
+    return tuple(_render_chunk(env, source, path, line, context, errors).strip("\n") for path, line, source in chunks)
+
+
+def join_chunks(chunks: tuple[str, ...]) -> str:
+    """The published Markdown of a policy: its rendered chunks, one blank line apart."""
+    return "\n\n".join(chunk for chunk in chunks if chunk.strip()) + "\n"
+
+
+def render_body(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
+                errors: Collector) -> str:
+    """The policy's Markdown with brand values filled in."""
+    return join_chunks(render_chunks(text, values, env, config, errors))
 
 
 def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
@@ -75,7 +88,8 @@ def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
         if policy_id not in published:
             raise jinja2.UndefinedError(f"brand {text.brand!r} does not publish policy {policy_id!r}")
         title = config.policies[policy_id].title[text.lang]
-        return f"[{title}](../{policy_id}/index.md)"
+        # Absolute from the docs root, so the same text links right from every version's page.
+        return f"[{title}](/{policy_id}/index.md)"
     return policy_link
 
 
@@ -201,6 +215,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
                                 {"toc": {"permalink": True, "toc_depth": 2}},
                                 {"generator.markdown_ext": {"lang": lang}}],
         "nav": nav,
+        "validation": {"links": {"absolute_links": "relative_to_docs", "anchors": "warn",
+                                 "unrecognized_links": "warn"}},
         "extra": {"alternate": alternates, "generator": False, "policygen": {"brand": brand_id, "lang": lang}},
     }
 

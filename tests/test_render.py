@@ -37,7 +37,7 @@ def test_policy_page_has_title_stamp_translation_note_and_numbered_body(mini):
     assert "Last updated: 21 November 2026" in en
     assert "bản dịch" not in vi.lower() and "the Vietnamese text prevails" in en
     assert '<div class="policy-body" data-numbering="articles" markdown="1">' in vi
-    assert "[Chính sách sử dụng](../aup/index.md)" in vi
+    assert "[Chính sách sử dụng](/aup/index.md)" in vi
 
 
 def test_home_page_lists_the_brand_policies(mini):

@@ -1,0 +1,136 @@
+"""Clause-by-clause, word-by-word differences between two versions of a policy (pure functions)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+HEADING_RE = re.compile(r"^#{2,4}[ \t]+(.*?)[ \t]*\{[^{}]*\}[ \t]*$")
+Op = tuple[str, str]  # ("=", text) kept, ("-", text) deleted, ("+", text) inserted
+
+
+@dataclass(frozen=True)
+class Section:
+    """One comparable part of a version: the preamble (id "") or a clause."""
+
+    id: str
+    level: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happened to one clause between two versions."""
+
+    id: str
+    status: str  # "added", "removed", "changed", "moved", "unchanged"
+    title: str  # the new title (the old one when removed)
+    old_title: str
+    level: int
+    words: tuple[Op, ...]  # the word-level redline of its text (title included)
+
+
+@dataclass(frozen=True)
+class PolicyDiff:
+    """All clause changes between two versions, in the new version's order (removed ones where they were)."""
+
+    changes: tuple[Change, ...]
+
+    def counts(self) -> Counter:
+        """How many clauses were added, removed, changed and moved."""
+        return Counter(c.status for c in self.changes if c.status != "unchanged")
+
+    @property
+    def changed(self) -> tuple[Change, ...]:
+        """Only the clauses that differ."""
+        return tuple(c for c in self.changes if c.status != "unchanged")
+
+
+def sections(chunks: tuple[str, ...], outline: tuple[tuple[str, int, str], ...]) -> list[Section]:
+    """Pair rendered chunks (preamble first) with the clause outline."""
+    result = [Section("", 0, "", normalize(chunks[0]))] if chunks and chunks[0].strip() else []
+    for chunk, (clause_id, level, title) in zip(chunks[1:], outline, strict=True):
+        _heading, _, text = chunk.partition("\n")
+        result.append(Section(clause_id, level, normalize(title), normalize(text)))
+    return result
+
+
+def normalize(text: str) -> str:
+    """Text as compared: NFC, spaces collapsed, so encoding and layout differences are not changes."""
+    text = unicodedata.normalize("NFC", text)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def diff_sections(old: list[Section], new: list[Section]) -> PolicyDiff:
+    """Align clauses by id: added, removed, moved (out of the common order) or changed in words."""
+    old_by_id = {s.id: s for s in old}
+    new_ids = {s.id for s in new}
+    in_order = _stable([s.id for s in old if s.id in new_ids], [s.id for s in new if s.id in old_by_id])
+    # A removed clause is shown after the clause that preceded it in the old version.
+    removed_after: dict[str | None, list[Section]] = {}
+    anchor: str | None = None
+    for section in old:
+        if section.id in new_ids:
+            anchor = section.id
+        else:
+            removed_after.setdefault(anchor, []).append(section)
+    changes = [_removed(s) for s in removed_after.get(None, [])]
+    for section in new:
+        before = old_by_id.get(section.id)
+        if before is None:
+            changes.append(Change(section.id, "added", section.title, "", section.level, (("+", _full(section)),)))
+        else:
+            words = tuple(word_diff(_full(before), _full(section)))
+            differs = any(op != "=" for op, _ in words)
+            status = "moved" if section.id not in in_order else ("changed" if differs else "unchanged")
+            changes.append(Change(section.id, status, section.title, before.title, section.level, words))
+        changes.extend(_removed(s) for s in removed_after.get(section.id, []))
+    return PolicyDiff(tuple(changes))
+
+
+def _removed(section: Section) -> Change:
+    return Change(section.id, "removed", section.title, section.title, section.level, (("-", _full(section)),))
+
+
+def _full(section: Section) -> str:
+    """A section's title and text, as one comparable string."""
+    return f"{section.title}\n\n{section.text}" if section.title else section.text
+
+
+def _stable(old_ids: list[str], new_ids: list[str]) -> set[str]:
+    """Ids that kept their relative order (the longest common subsequence); the others moved."""
+    matcher = SequenceMatcher(a=old_ids, b=new_ids, autojunk=False)
+    return {new_ids[block.b + i] for block in matcher.get_matching_blocks() for i in range(block.size)}
+
+
+def tokens(text: str) -> list[str]:
+    """Words, runs of space and single punctuation marks; Vietnamese syllables stay whole."""
+    return TOKEN_RE.findall(text)
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """The word-level redline turning `old` into `new`; joining "=" and "+" parts gives `new`."""
+    a, b = tokens(old), tokens(new)
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", "".join(b[j1:j2])))
+    return ops
+
+
+def apply(ops: list[Op] | tuple[Op, ...]) -> tuple[str, str]:
+    """The (old, new) texts a redline was made from."""
+    old = "".join(text for op, text in ops if op != "+")
+    new = "".join(text for op, text in ops if op != "-")
+    return old, new

@@ -1,0 +1,159 @@
+"""Git as the store of published versions: one pass over the log, blobs read in one batch.
+
+Modelled on Open Terms Archive's recorder: a repository interface (`History`) with a git data
+mapper (`GitHistory`) and an in-memory one (`MemoryHistory`) for tests. Nothing else in the
+generator runs git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .errors import BuildError, Problem
+
+TRACKED = ("site.yml", "content")
+LOCK_FILE = "versions.lock"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The tracked files as they stood after one commit."""
+
+    commit: str
+    committed: dt.datetime
+    changed: frozenset[str]  # paths this commit added, changed or deleted
+    files: dict[str, bytes] = field(repr=False)  # every tracked path -> its bytes
+
+
+class History(Protocol):
+    """Where versions come from: snapshots in commit order, oldest first."""
+
+    def snapshots(self) -> Iterator[Snapshot]:
+        """Yield the state of the tracked files after each commit that changed them."""
+        ...
+
+
+class MemoryHistory:
+    """A history held in memory: a list of (commit id, time, {path: text or None to delete})."""
+
+    def __init__(self, commits: list[tuple[str, dt.datetime, dict[str, str | None]]]) -> None:
+        self.commits = commits
+
+    def snapshots(self) -> Iterator[Snapshot]:
+        files: dict[str, bytes] = {}
+        for commit, when, changes in self.commits:
+            for path, text in changes.items():
+                if text is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = text.encode("utf-8")
+            yield Snapshot(commit, when, frozenset(changes), dict(files))
+
+
+class GitHistory:
+    """The first-parent history of a git repository's tracked files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _git(self, *args: str) -> str:
+        try:
+            result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise BuildError([Problem(".", 0, "git is not installed", "Install git.")]) from None
+        if result.returncode != 0:
+            raise BuildError([Problem(str(self.root), 0, f"git {args[0]} failed: {result.stderr.strip()}",
+                                      "The content must be a git repository with at least one commit.")])
+        return result.stdout
+
+    def check(self) -> None:
+        """Refuse a shallow clone: versions would be missing from the site."""
+        if self._git("rev-parse", "--is-shallow-repository").strip() == "true":
+            raise BuildError([Problem(".", 0, "this is a shallow clone, so older published versions are missing",
+                                      "Fetch the full history: git fetch --unshallow (in CI: actions/checkout "
+                                      "with fetch-depth: 0).")])
+
+    def snapshots(self) -> Iterator[Snapshot]:
+        self.check()
+        log = self._git("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
+                        "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H %cI", "--", *TRACKED)
+        blobs: dict[str, str] = {}
+        with _BlobReader(self.root) as reader:
+            for commit, when, changes in _parse_log(log):
+                for path, sha in changes.items():
+                    if sha is None:
+                        blobs.pop(path, None)
+                    else:
+                        blobs[path] = sha
+                files = {path: reader.read(sha) for path, sha in blobs.items()}
+                yield Snapshot(commit, when, frozenset(changes), files)
+
+
+def _parse_log(log: str) -> Iterator[tuple[str, dt.datetime, dict[str, str | None]]]:
+    """Parse `git log --raw -z` records into (commit, time, {path: new blob or None})."""
+    for record in log.split("\x1e")[1:]:
+        header, _, raw = record.partition("\n")
+        commit, when = header.strip("\x00").split(" ", 1)
+        fields = raw.strip("\n\x00").split("\x00") if raw.strip("\n\x00") else []
+        changes: dict[str, str | None] = {}
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.lstrip(":").split()
+            changes[path] = None if parts[4].startswith("D") else parts[3]
+        yield commit, dt.datetime.fromisoformat(when), changes
+
+
+class _BlobReader:
+    """One `git cat-file --batch` process for every blob, with a cache (blobs recur across commits)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, bytes] = {}
+
+    def __enter__(self) -> _BlobReader:
+        self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+    def read(self, sha: str) -> bytes:
+        if sha not in self.cache:
+            self.proc.stdin.write(sha.encode() + b"\n")
+            self.proc.stdin.flush()
+            header = self.proc.stdout.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                raise BuildError([Problem(".", 0, f"git object {sha} is missing",
+                                          "The repository is damaged or incomplete: clone it again in full.")])
+            data = self.proc.stdout.read(int(header[2]))
+            self.proc.stdout.read(1)  # the newline after each object
+            self.cache[sha] = data
+        return self.cache[sha]
+
+
+def read_lock(root: Path) -> dict[str, dict[str, str]]:
+    """The recorded published versions: "brand/policy/lang/version" -> {sha256, commit}."""
+    path = root / LOCK_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BuildError([Problem(LOCK_FILE, 0, f"the file is not valid JSON ({exc})",
+                                  "Restore it from git: git checkout -- versions.lock.")]) from None
+    return data.get("versions", {})
+
+
+def write_lock(root: Path, versions: dict[str, dict[str, str]]) -> None:
+    """Write the record of published versions (sorted, so that its diffs are readable)."""
+    text = json.dumps({"about": "Published policy versions and the SHA-256 of their text. Written by "
+                                "policygen build; commit it; never edit it by hand.",
+                       "versions": dict(sorted(versions.items()))}, ensure_ascii=False, indent=1)
+    (root / LOCK_FILE).write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,184 @@
+"""Versions from history: a new `updated` date releases a version; nothing published may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .assemble import resolve
+from .config import SiteConfig, parse_config
+from .errors import Collector, ConfigError, Problem
+from .history import LOCK_FILE, Snapshot
+from .load import place_of
+from .model import Content, FrontMatter, Resolved
+from .parse import parse_document
+from .render import brand_values, content_environment, join_chunks, render_chunks
+from .yamlsrc import YamlProblem, parse_yaml
+
+Key = tuple[str, str, str]  # (brand, policy, lang)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version of a brand's policy in one language."""
+
+    brand: str
+    policy: str
+    lang: str
+    meta: FrontMatter
+    chunks: tuple[str, ...]  # preamble and clauses, brand values filled in
+    outline: tuple[tuple[str, int, str], ...]  # (clause id, level, title) in order
+    commit: str  # the commit that set its `updated` date
+    committed: dt.datetime
+    draft: bool = False  # text changed after the date was set, not released
+
+    @property
+    def id(self) -> str:
+        """The version's permanent id: its update date."""
+        return self.meta.updated.isoformat()
+
+    @property
+    def key(self) -> str:
+        """Its name in versions.lock."""
+        return f"{self.brand}/{self.policy}/{self.lang}/{self.id}"
+
+    @property
+    def body(self) -> str:
+        """The exact published Markdown of this version."""
+        return join_chunks(self.chunks)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the published text: what consent records and versions.lock refer to."""
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every version of one brand's policy in one language, oldest first, and the pending draft."""
+
+    versions: tuple[Version, ...]
+    draft: Version | None = None
+
+    def in_force(self, as_of: dt.date) -> Version:
+        """The version that applies on `as_of` (the first one, if none has taken effect yet)."""
+        applying = [v for v in self.versions if v.meta.effective <= as_of]
+        return applying[-1] if applying else self.versions[0]
+
+    def upcoming(self, as_of: dt.date) -> Version | None:
+        """The newest version that is published but not yet in effect, if any."""
+        current = self.in_force(as_of)
+        later = [v for v in self.versions if v.meta.updated > current.meta.updated and v.meta.effective > as_of]
+        return later[-1] if later else None
+
+    def previous(self, version: Version) -> Version | None:
+        """The version before `version`."""
+        index = self.versions.index(version)
+        return self.versions[index - 1] if index else None
+
+
+def read_versions(snapshots: Iterable[Snapshot]) -> dict[Key, list[Version]]:
+    """Walk the history once; each new `updated` date of a resolved text is a version."""
+    found: dict[Key, list[Version]] = {}
+    state = _State()
+    for snapshot in snapshots:
+        if not state.advance(snapshot):
+            continue
+        for key, version in state.texts(snapshot):
+            versions = found.setdefault(key, [])
+            if not versions or version.meta.updated > versions[-1].meta.updated:
+                versions.append(version)
+    return found
+
+
+class _State:
+    """The config and parsed documents as of the snapshot being read (re-parsing only what changed)."""
+
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.documents: dict[str, object] = {}
+        self.dirty: set[Key] = set()
+
+    def advance(self, snapshot: Snapshot) -> bool:
+        """Take in one snapshot; False if the tree is unusable at that commit."""
+        if "site.yml" in snapshot.changed or self.config is None:
+            self.config = _config_at(snapshot)
+            self.documents = {}
+        if self.config is None:
+            return False
+        changed = snapshot.changed if self.documents else set(snapshot.files)
+        for path in changed:
+            self.documents.pop(path, None)
+            place = place_of(path, self.config) if path.startswith("content/") else None
+            if isinstance(place, tuple) and path in snapshot.files:
+                doc = parse_document(snapshot.files[path], path, *place[:2], place[2], place[3], Collector())
+                if doc is not None:
+                    self.documents[path] = doc
+        return True
+
+    def texts(self, snapshot: Snapshot) -> Iterable[tuple[Key, Version]]:
+        """The resolved, rendered text of every brand's policy at this snapshot."""
+        config = self.config
+        content = Content({(d.lang, d.brand, d.policy, d.is_override): d for d in self.documents.values()})
+        env = content_environment()
+        for brand_id, brand in config.brands.items():
+            for policy in brand.policies:
+                for lang in config.brand_languages(brand_id):
+                    errors = Collector()
+                    text = resolve(content, brand_id, policy, lang, errors)
+                    if text is None or errors.problems:
+                        continue
+                    chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors)
+                    if not errors.problems:
+                        yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
+
+
+def make_version(text: Resolved, chunks: tuple[str, ...], snapshot: Snapshot | None, draft: bool = False) -> Version:
+    """A Version of a resolved text."""
+    outline = tuple((c.id, c.level, c.title) for c in text.clauses)
+    return Version(brand=text.brand, policy=text.policy, lang=text.lang, meta=text.meta, chunks=chunks,
+                   outline=outline, commit=snapshot.commit if snapshot else "",
+                   committed=snapshot.committed if snapshot else dt.datetime.min, draft=draft)
+
+
+def _config_at(snapshot: Snapshot) -> SiteConfig | None:
+    """site.yml as of a snapshot, or None if it was missing or invalid then."""
+    raw = snapshot.files.get("site.yml")
+    if raw is None:
+        return None
+    try:
+        return parse_config(parse_yaml(raw.decode("utf-8"), "site.yml"), "site.yml")
+    except (ConfigError, YamlProblem, UnicodeDecodeError):
+        return None
+
+
+def check_record(versions: dict[Key, list[Version]], record: dict[str, dict[str, str]]
+                 ) -> tuple[list[Problem], dict[str, dict[str, str]]]:
+    """Problems with recorded versions that history no longer produces; entries for new ones."""
+    produced = {v.key: v for timeline in versions.values() for v in timeline}
+    problems = []
+    for key, entry in sorted(record.items()):
+        version = produced.get(key)
+        if version is None:
+            problems.append(Problem(LOCK_FILE, 0, f"published version {key} is no longer in the history",
+                                    "Restore the commit that released it; a published version is never removed."))
+        elif version.sha256 != entry.get("sha256"):
+            problems.append(Problem(LOCK_FILE, 0, f"published version {key} has changed since it was published "
+                                    f"(recorded from commit {entry.get('commit', '?')[:12]})",
+                                    "Restore its text, or publish the change as a new version with a new "
+                                    "`updated` date."))
+    new = {key: {"sha256": v.sha256, "commit": v.commit} for key, v in produced.items() if key not in record}
+    return problems, new
+
+
+def timelines(versions: dict[Key, list[Version]], drafts: dict[Key, Version] | None = None) -> dict[Key, Timeline]:
+    """Timelines per key; a draft is kept only where its text differs from the latest version."""
+    result = {}
+    for key, found in versions.items():
+        draft = (drafts or {}).get(key)
+        if draft is not None and draft.body == found[-1].body and draft.meta == found[-1].meta:
+            draft = None
+        result[key] = Timeline(tuple(found), draft)
+    return result
