@@ -28,9 +28,9 @@ screenshots: $(STAMP) browser
 
 # Re-extract the UI strings and merge them into every language's catalog.
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k _n:1,2 --no-location --sort-output --omit-header \
 	  -o generator/locales/messages.pot .
-	$(BIN)/pybabel update -i generator/locales/messages.pot -d generator/locales --no-location --omit-header
+	$(BIN)/pybabel update -i generator/locales/messages.pot -d generator/locales --omit-header --no-fuzzy-matching
 
 # A fresh virtual environment with the pinned dependencies; redone when the lock changes.
 $(STAMP): requirements.lock pyproject.toml

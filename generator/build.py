@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -14,10 +15,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .assemble import assemble
+from .assemble import Publication, assemble
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
+from .history import LOCK_FILE, GitHistory, read_lock, write_lock
 from .load import load_config, load_content
-from .render import SitePlan, plan_brand
+from .pages import VIETNAM, plan_brand
+from .render import SitePlan, brand_values, content_environment, render_chunks
+from .versions import Key, Timeline, Version, check_record, make_version, read_versions, timelines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Report = Callable[[str], None]
@@ -32,10 +36,32 @@ class BuildOptions:
     brands: tuple[str, ...] = ()  # empty: every brand
     strict: bool = False  # mkdocs warnings fail the build
     jobs: int = 0  # worker processes; 0: one per core, at most one per site
+    as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
+    drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
+    record: bool = True  # add newly published versions to versions.lock
 
 
-def plan(options: BuildOptions) -> list[SitePlan]:
-    """Read and validate all input; the plans to build, or an error listing every problem."""
+@dataclass(frozen=True)
+class Plan:
+    """Everything validated and rendered, ready to write."""
+
+    sites: list[SitePlan]
+    record: dict[str, dict[str, str]]  # versions.lock as it stands
+    new_versions: dict[str, dict[str, str]]  # published versions not yet in versions.lock
+    unpublished: list[str]  # files whose changes are not (yet) a published version
+
+
+def today(as_of: dt.date | None = None) -> dt.date:
+    """The build's notion of today: --as-of, else SOURCE_DATE_EPOCH, else the date in Vietnam."""
+    if as_of is not None:
+        return as_of
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), VIETNAM) if epoch else dt.datetime.now(VIETNAM)
+    return moment.date()
+
+
+def plan(options: BuildOptions) -> Plan:
+    """Read and validate all input and history; the plans to build, or an error listing every problem."""
     config = load_config(options.root / "site.yml", options.root)
     unknown = [b for b in options.brands if b not in config.brands]
     if unknown:
@@ -44,27 +70,58 @@ def plan(options: BuildOptions) -> list[SitePlan]:
     brands = list(options.brands) or list(config.brands)
     content = load_content(config, options.root / "content", options.root)
     publication = assemble(config, content, brands)
+    errors = Collector()
+    env = content_environment()
+    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
+                                None, draft=True) for key, text in publication.items()}
+    errors.raise_if_any(ContentError)
+    versions = read_versions(GitHistory(options.root).snapshots())
+    record = read_lock(options.root)
+    problems, new = check_record(versions, record)
+    if problems:
+        raise BuildError(problems)
+    lines = _timelines(versions, drafts, publication, options.drafts, errors)
+    errors.raise_if_any(ContentError)
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    errors = Collector()
-    plans = [p for b in brands
-             for p in plan_brand(config, b, publication, pages, str(TEMPLATES / "theme"), options.strict, errors)]
-    errors.raise_if_any(ContentError)
-    return plans
+    sites = [p for b in brands for p in plan_brand(config, b, lines, today(options.as_of), pages,
+                                                   str(TEMPLATES / "theme"), options.strict, options.drafts)]
+    unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
+    return Plan(sites, record, new, unpublished)
+
+
+def _timelines(versions: dict[Key, list[Version]], drafts: dict[Key, Version], publication: Publication,
+               show_drafts: bool, errors: Collector) -> dict[Key, Timeline]:
+    """Each published text's timeline; a text never committed is an error, except in a preview."""
+    lines = timelines({k: v for k, v in versions.items() if k in drafts}, drafts)
+    for key, draft in drafts.items():
+        if key in lines:
+            continue
+        if show_drafts:
+            lines[key] = Timeline((draft,), draft)
+        else:
+            errors.add(publication[key].path, 0, f"{key[1]!r} of {key[0]!r} ({key[2]}) has no published version yet",
+                       "Commit the file (git add, git commit), then build again.")
+    return lines
 
 
 def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     """Build the sites into a staging directory and swap it in; return the brands built."""
-    plans = plan(options)
+    result = plan(options)
     site_dir = options.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
     try:
-        _build_all(plans, stage, options.root, options.jobs, report)
-        brands = sorted({p.brand for p in plans})
+        _build_all(result.sites, stage, options.root, options.jobs, report)
+        brands = sorted({p.brand for p in result.sites})
         _swap(stage, site_dir, brands)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    for path in result.unpublished:
+        report(f"{path}: its changes are not published (no new `updated` date, or not committed yet)")
+    if options.record and result.new_versions:
+        write_lock(options.root, {**result.record, **result.new_versions})
+        report(f"recorded {len(result.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
 
 

@@ -35,14 +35,22 @@ def main(ctx: click.Context, verbose: bool) -> None:
               help="Where to write the sites; one folder per brand.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
 @click.option("--jobs", type=int, default=0, help="Parallel mkdocs processes (default: one per core).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date the build treats as today, for effective dates (default: SOURCE_DATE_EPOCH, "
+                   "else today in Vietnam).")
 @click.pass_context
-def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int) -> None:
-    """Validate all content, then build every brand's site (atomically: a failed build changes nothing)."""
+def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int,
+          as_of) -> None:
+    """Validate all content, read every published version from git, then build every brand's site.
+
+    The build is atomic: if anything is wrong, nothing in the site folder changes.
+    """
     from .build import BuildOptions
     from .build import build as run_build
 
     started = time.monotonic()
-    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs)
+    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
+                           as_of=as_of.date() if as_of else None)
     built = _run(ctx, lambda: run_build(options, report=lambda msg: click.echo(f"  {msg}", err=True)),
                  site_dir)
     click.echo(f"Built {len(built)} site(s) into {site_dir}/ in {time.monotonic() - started:.1f}s: "

@@ -24,6 +24,11 @@ def _(message: str) -> str:
     return message
 
 
+def _n(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with plural forms for extraction; `ngettext_for` translates it."""
+    return singular, plural
+
+
 @cache
 def translations(lang: str) -> gettext.GNUTranslations:
     """The compiled catalog of `lang`; a missing catalog is a clear error."""
@@ -44,6 +49,11 @@ def translations(lang: str) -> gettext.GNUTranslations:
 def gettext_for(lang: str):
     """The `gettext` function of a language."""
     return translations(lang).gettext
+
+
+def ngettext_for(lang: str):
+    """The `ngettext` function of a language (plural forms come from its catalog)."""
+    return translations(lang).ngettext
 
 
 def locale(lang: str) -> Locale:

@@ -8,13 +8,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
-from babel.core import Locale
 
-from .assemble import Publication
 from .config import SiteConfig
 from .errors import Collector
-from .i18n import _, gettext_for, long_date
-from .markdown_ext import BODY_CLASS
+from .i18n import _, gettext_for
 from .model import Resolved
 
 
@@ -114,66 +111,15 @@ def _template_line(exc: BaseException) -> int:
     return lines[-1] if lines else 1
 
 
-def plan_brand(config: SiteConfig, brand_id: str, publication: Publication, pages: jinja2.Environment,
-               theme_dir: str, strict: bool, errors: Collector) -> list[SitePlan]:
-    """Plans for every language of one brand; problems go to `errors`."""
-    env = content_environment()
-    plans = []
-    for lang in config.brand_languages(brand_id):
-        files: dict[str, str] = {}
-        for policy in config.brands[brand_id].policies:
-            text = publication[(brand_id, policy, lang)]
-            body = render_body(text, brand_values(config, brand_id, lang), env, config, errors)
-            files[f"{policy}/index.md"] = policy_page(text, body, config, pages)
-        files["index.md"] = index_page(config, brand_id, lang, publication, pages)
-        files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
-        plans.append(SitePlan(brand_id, lang, _subdir(config, lang), files, _logo(config, brand_id),
-                              mkdocs_config(config, brand_id, lang, theme_dir, strict)))
-    return plans
-
-
-def _logo(config: SiteConfig, brand_id: str) -> dict[str, str]:
+def logo_copies(config: SiteConfig, brand_id: str) -> dict[str, str]:
     """The brand's logo, copied into the site as assets/logo.<ext>."""
     logo = config.brands[brand_id].logo
     return {f"assets/logo{PurePosixPath(logo).suffix.lower()}": logo} if logo else {}
 
 
-def _subdir(config: SiteConfig, lang: str) -> str:
+def subdir(config: SiteConfig, lang: str) -> str:
     """The default language is served at the root, the others under /<lang>/."""
     return "" if lang == config.codes[0] else lang
-
-
-def _page_context(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]:
-    """Values every page template gets."""
-    return {"brand": brand_values(config, brand_id, lang), "lang": lang}
-
-
-def policy_page(text: Resolved, body: str, config: SiteConfig, pages: jinja2.Environment) -> str:
-    """The Markdown page of one policy: title, update stamp, translation note, numbered body."""
-    authority = config.brand_authority(text.brand)
-    return _render_page(pages, "policy.md.j2", text.lang, {
-        **_page_context(config, text.brand, text.lang),
-        "meta": text.meta, "body": body, "body_class": BODY_CLASS,
-        "updated": long_date(text.meta.updated, text.lang),
-        "effective": long_date(text.meta.effective, text.lang),
-        "is_translation": text.lang != authority,
-        "authority_name": Locale.parse(authority).get_display_name(text.lang),
-    })
-
-
-def index_page(config: SiteConfig, brand_id: str, lang: str, publication: Publication,
-               pages: jinja2.Environment) -> str:
-    """The home page of a brand's site: its policies with their update dates."""
-    rows = [{"id": pid, "title": config.policies[pid].title[lang],
-             "updated": long_date(publication[(brand_id, pid, lang)].meta.updated, lang)}
-            for pid in config.brands[brand_id].policies]
-    return _render_page(pages, "index.md.j2", lang, {**_page_context(config, brand_id, lang), "policies": rows})
-
-
-def _render_page(pages: jinja2.Environment, name: str, lang: str, context: dict[str, Any]) -> str:
-    """Render a page template with the UI strings of `lang`."""
-    translate = gettext_for(lang)
-    return pages.get_template(name).render(context, _=lambda s, **kw: translate(s) % kw if kw else translate(s))
 
 
 def brand_css(colour: str) -> str:
@@ -190,10 +136,10 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
     """The mkdocs.yml of one brand and language (docs_dir and site_dir are set by the build)."""
     brand = config.brands[brand_id]
     t = gettext_for(lang)
-    subdir = _subdir(config, lang)
+    here = subdir(config, lang)
     alternates = [{"name": language.name, "lang": language.code,
-                   "link": _relative_root(subdir, _subdir(config, language.code)),
-                   "site_url": _language_url(brand.site_url, _subdir(config, language.code))}
+                   "link": _relative_root(here, subdir(config, language.code)),
+                   "site_url": language_url(config, brand_id, language.code)}
                   for language in config.languages if language.code in config.brand_languages(brand_id)]
     theme: dict[str, Any] = {"name": "material", "custom_dir": theme_dir, "language": lang,
                              "palette": {"primary": "custom", "accent": "custom"},
@@ -204,12 +150,13 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
     nav += [{config.policies[pid].title[lang]: f"{pid}/index.md"} for pid in brand.policies]
     return {
         "site_name": brand.name,
-        "site_url": _language_url(brand.site_url, subdir),
+        "site_url": language_url(config, brand_id, lang),
         "use_directory_urls": True,
         "strict": strict,
         "copyright": f"© {brand.legal_name[lang]}",
         "theme": theme,
         "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"],
+        "extra_javascript": ["assets/javascripts/versions.js"],
         "plugins": [{"search": {"lang": [lang]}}],
         "markdown_extensions": ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
                                 {"toc": {"permalink": True, "toc_depth": 2}},
@@ -221,9 +168,10 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
     }
 
 
-def _language_url(site_url: str, subdir: str) -> str:
-    """The absolute URL of one language's site."""
-    return site_url + (subdir + "/" if subdir else "")
+def language_url(config: SiteConfig, brand_id: str, lang: str) -> str:
+    """The absolute URL of a brand's site in one language."""
+    here = subdir(config, lang)
+    return config.brands[brand_id].site_url + (here + "/" if here else "")
 
 
 def _relative_root(here: str, there: str) -> str:

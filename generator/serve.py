@@ -15,7 +15,8 @@ def serve(root: Path, brands: tuple[str, ...], port: int, echo: Callable[[str], 
     from mkdocs.livereload import LiveReloadServer
 
     site_dir = Path(tempfile.mkdtemp(prefix="policygen-serve-")) / "site"
-    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, jobs=1)
+    # A preview shows drafts and records nothing: only `policygen build` publishes.
+    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, jobs=1, drafts=True, record=False)
 
     def rebuild() -> None:
         try:

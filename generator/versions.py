@@ -113,7 +113,8 @@ class _State:
             self.documents.pop(path, None)
             place = place_of(path, self.config) if path.startswith("content/") else None
             if isinstance(place, tuple) and path in snapshot.files:
-                doc = parse_document(snapshot.files[path], path, *place[:2], place[2], place[3], Collector())
+                lang, brand, policy, override = place
+                doc = parse_document(snapshot.files[path], path, lang, policy, brand, override, Collector())
                 if doc is not None:
                     self.documents[path] = doc
         return True

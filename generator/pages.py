@@ -1,0 +1,213 @@
+"""Pure rendering of a brand's site: every version's page, history, changes, versions.json, feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import jinja2
+from babel.core import Locale
+from markupsafe import Markup, escape
+
+from .config import SiteConfig
+from .diff import PolicyDiff, diff_sections, sections
+from .i18n import _, _n, gettext_for, heading_number, long_date, ngettext_for
+from .markdown_ext import BODY_CLASS
+from .model import number_clauses
+from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
+from .versions import Key, Timeline, Version
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
+
+
+def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
+               pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool) -> list[SitePlan]:
+    """Plans for every language of one brand."""
+    plans = []
+    for lang in config.brand_languages(brand_id):
+        ui = _Ui(config, brand_id, lang, pages)
+        files: dict[str, str] = {}
+        shown = {}
+        for policy in config.brands[brand_id].policies:
+            timeline = timelines[(brand_id, policy, lang)]
+            shown[policy] = _shown(timeline, as_of, drafts)
+            files.update(policy_files(ui, policy, timeline, as_of, drafts))
+        files["index.md"] = ui.render("index.md.j2", policies=[
+            {"id": p, "title": config.policies[p].title[lang], "updated": long_date(v.meta.updated, lang)}
+            for p, v in shown.items()])
+        files["feed.xml"] = feed(ui, timelines)
+        files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
+        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
+                              mkdocs_config(config, brand_id, lang, theme_dir, strict)))
+    return plans
+
+
+class _Ui:
+    """What every page of one brand and language is rendered with."""
+
+    def __init__(self, config: SiteConfig, brand_id: str, lang: str, pages: jinja2.Environment) -> None:
+        self.config, self.brand_id, self.lang, self.pages = config, brand_id, lang, pages
+        self.t = gettext_for(lang)
+        self.n = ngettext_for(lang)
+        authority = config.brand_authority(brand_id)
+        self.is_translation = lang != authority
+        self.authority_name = Locale.parse(authority).get_display_name(lang)
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render a page template with this language's UI strings."""
+        t = self.t
+        return self.pages.get_template(name).render(
+            brand=brand_values(self.config, self.brand_id, self.lang), lang=self.lang,
+            _=lambda s, **kw: t(s) % kw if kw else t(s), **context)
+
+    def date(self, value: dt.date) -> str:
+        return long_date(value, self.lang)
+
+    def title(self, policy: str) -> str:
+        return self.config.policies[policy].title[self.lang]
+
+
+def _shown(timeline: Timeline, as_of: dt.date, drafts: bool) -> Version:
+    """What the policy's plain URL shows."""
+    return timeline.draft if drafts and timeline.draft else timeline.in_force(as_of)
+
+
+def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, drafts: bool) -> dict[str, str]:
+    """The pages of one policy: plain URL, every version, their changes, the history, versions.json."""
+    current = timeline.in_force(as_of)
+    shown = _shown(timeline, as_of, drafts)
+    upcoming = None if shown.draft else timeline.upcoming(as_of)
+    files = {f"{policy}/index.md": version_page(ui, timeline, shown, "", None, upcoming, True)}
+    for version in timeline.versions:
+        banner = None if version is current else ("future" if version.meta.effective > as_of else "archived")
+        files[f"{policy}/{version.id}/index.md"] = version_page(ui, timeline, version, "../", banner, None, False)
+        previous = timeline.previous(version)
+        if previous is not None:
+            files[f"{policy}/{version.id}/changes/index.md"] = changes_page(ui, policy, previous, version)
+    files[f"{policy}/history/index.md"] = history_page(ui, policy, timeline, current)
+    files[f"{policy}/versions.json"] = versions_json(ui, timeline, current)
+    return files
+
+
+def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, banner: str | None,
+                 upcoming: Version | None, is_current: bool) -> str:
+    """The page of one version (the plain URL is the page of the version in force)."""
+    return ui.render(
+        "policy.md.j2", meta=version.meta, body=version.body, body_class=BODY_CLASS, to_policy=to_policy,
+        version_id=version.id, updated=ui.date(version.meta.updated), effective=ui.date(version.meta.effective),
+        banner=banner, draft=version.draft, is_current=is_current,
+        has_previous=not version.draft and timeline.previous(version) is not None,
+        upcoming={"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
+        is_translation=ui.is_translation, authority_name=ui.authority_name)
+
+
+def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> str:
+    """Every version of a policy, newest first, with links to its text and its changes."""
+    rows = [{"id": v.id, "updated": ui.date(v.meta.updated), "effective": ui.date(v.meta.effective),
+             "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
+             "has_previous": timeline.previous(v) is not None} for v in reversed(timeline.versions)]
+    return ui.render("history.md.j2", title=ui.title(policy), rows=rows)
+
+
+def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
+    """The version list that the selector on every page reads (archived pages never change)."""
+    label = ui.t(_("Choose a version"))
+    entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.date(v.meta.updated)}
+                + (f" ({ui.t(_('current'))})" if v is current else ""), "effective": v.meta.effective.isoformat(),
+                "material": v.meta.material} for v in reversed(timeline.versions)]
+    return json.dumps({"label": label, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
+
+
+def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
+    """The clause-by-clause, word-by-word changes from `old` to `new`."""
+    result = diff_sections(sections(old.chunks, old.outline), sections(new.chunks, new.outline))
+    return ui.render("changes.md.j2", title=ui.title(policy), updated=ui.date(new.meta.updated),
+                     previous_updated=ui.date(old.meta.updated), summary=new.meta.summary,
+                     redline=redline_html(ui, result, old, new))
+
+
+STATUS = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed"), "moved": _("Moved")}
+COUNTS = {"changed": _n("%(n)s clause changed", "%(n)s clauses changed"),
+          "added": _n("%(n)s clause added", "%(n)s clauses added"),
+          "removed": _n("%(n)s clause removed", "%(n)s clauses removed"),
+          "moved": _n("%(n)s clause moved", "%(n)s clauses moved")}
+
+
+def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Markup:
+    """The changes as escaped HTML: a summary with links, then each changed clause with <ins>/<del>."""
+    numbers = {**_numbers(old, ui.lang), **_numbers(new, ui.lang)}
+    counts = result.counts()
+    if not counts:
+        return Markup("<p>") + escape(ui.t(_("No clause changed."))) + Markup("</p>")
+    summary = ", ".join(ui.n(*COUNTS[s], counts[s]) % {"n": counts[s]} for s in COUNTS if counts[s])
+    items, blocks = [], []
+    for change in result.changed:
+        name = _clause_name(ui, change.id, change.title, numbers)
+        label = ui.t(STATUS[change.status])
+        anchor = f"change-{change.id or 'preamble'}"
+        items.append(Markup('<li><a href="#{}">{}</a> ({})</li>').format(anchor, name, label))
+        paragraphs = Markup("").join(Markup("<p>{}</p>").format(p) for p in _paragraphs(ui, change.words))
+        blocks.append(Markup('<section class="policy-change policy-change--{}" id="{}"><h2>{} <span class='
+                             '"policy-change__status">{}</span></h2>{}</section>')
+                      .format(change.status, anchor, name, label, paragraphs))
+    head = Markup('<div class="policy-changes"><p class="policy-changes__summary">{}</p><ul>{}</ul>').format(
+        summary, Markup("").join(items))
+    return head + Markup("").join(blocks) + Markup("</div>")
+
+
+def _numbers(version: Version, lang: str) -> dict[str, str]:
+    outline = [(cid, level, True) for cid, level, _title in version.outline]
+    return {cid: heading_number(n.parts, version.meta.numbering, lang)
+            for cid, n in number_clauses(outline, version.meta.numbering).items()}
+
+
+def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -> str:
+    if not clause_id:
+        return ui.t(_("Introduction"))
+    return f"{numbers.get(clause_id, '')} {title}".strip()
+
+
+def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[Markup]:
+    """Redline ops as paragraphs; insertions and deletions are marked for screen readers too."""
+    said = {"-": ui.t(_("deleted:")), "+": ui.t(_("inserted:"))}
+    paragraphs: list[Markup] = [Markup("")]
+    for op, text in words:
+        for index, part in enumerate(text.split("\n\n")):
+            if index:
+                paragraphs.append(Markup(""))
+            if not part:
+                continue
+            if op == "=":
+                paragraphs[-1] += escape(part)
+            else:
+                tag = "del" if op == "-" else "ins"
+                paragraphs[-1] += Markup('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>').format(
+                    tag, said[op], part)
+    return [p for p in paragraphs if p]
+
+
+def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
+    """The Atom feed of a brand's policy changes in one language."""
+    brand = ui.config.brands[ui.brand_id]
+    site_url = language_url(ui.config, ui.brand_id, ui.lang)
+    entries = []
+    for policy in brand.policies:
+        timeline = timelines[(ui.brand_id, policy, ui.lang)]
+        for version in timeline.versions:
+            path = f"{policy}/{version.id}/" + ("changes/" if timeline.previous(version) else "")
+            entries.append({"title": f"{ui.title(policy)}: " + ui.t(_("Version of %(date)s")) % {
+                "date": ui.date(version.meta.updated)}, "url": site_url + path, "sort": version.meta.updated,
+                "updated": _timestamp(version.meta.updated), "summary": version.meta.summary or version.meta.title,
+                "material": version.meta.material})
+    entries.sort(key=lambda e: (e["sort"], e["url"]), reverse=True)
+    env = jinja2.Environment(loader=ui.pages.loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("feed.xml.j2").render(
+        lang=ui.lang, title=ui.t(_("Policy changes of %(brand)s")) % {"brand": brand.name}, site_url=site_url,
+        updated=entries[0]["updated"] if entries else _timestamp(dt.date(2000, 1, 1)), author=brand.legal_name[ui.lang],
+        entries=entries, material_label=ui.t(_("Material change")))
+
+
+def _timestamp(day: dt.date) -> str:
+    """An Atom date-time for a policy date (midnight in Vietnam)."""
+    return dt.datetime.combine(day, dt.time(), VIETNAM).isoformat()

@@ -1,0 +1,25 @@
+// The version selector: fills a <select> from the policy's versions.json, so that archived pages
+// never change when a new version is published. Without JavaScript the history link remains.
+(function () {
+  "use strict";
+  var nav = document.querySelector(".policy-versions[data-versions]");
+  if (!nav || !window.fetch) { return; }
+  fetch(nav.getAttribute("data-versions")).then(function (response) {
+    return response.ok ? response.json() : null;
+  }).then(function (data) {
+    if (!data || !data.versions || data.versions.length < 2) { return; }
+    var root = nav.getAttribute("data-root");
+    var select = document.createElement("select");
+    select.className = "policy-versions__select";
+    select.setAttribute("aria-label", data.label);
+    data.versions.forEach(function (version) {
+      var option = document.createElement("option");
+      option.value = root + version.id + "/";
+      option.textContent = version.label;
+      option.selected = version.id === nav.getAttribute("data-version");
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () { location.href = select.value; });
+    nav.querySelector(".policy-versions__current").replaceWith(select);
+  });
+})();
