@@ -61,9 +61,10 @@ def sections(chunks: tuple[str, ...], outline: tuple[tuple[str, int, str], ...])
 
 
 def normalize(text: str) -> str:
-    """Text as compared: NFC, spaces collapsed, so encoding and layout differences are not changes."""
+    """Text as compared: NFC, runs of spaces collapsed, lines and paragraphs kept (lists stay lists)."""
     text = unicodedata.normalize("NFC", text)
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
+    paragraphs = ["\n".join(" ".join(line.split()) for line in p.split("\n") if line.strip())
+                  for p in re.split(r"\n[ \t]*\n", text.strip())]
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -86,7 +87,7 @@ def diff_sections(old: list[Section], new: list[Section]) -> PolicyDiff:
         if before is None:
             changes.append(Change(section.id, "added", section.title, "", section.level, (("+", _full(section)),)))
         else:
-            words = tuple(word_diff(_full(before), _full(section)))
+            words = _section_diff(before, section)
             differs = any(op != "=" for op, _ in words)
             status = "moved" if section.id not in in_order else ("changed" if differs else "unchanged")
             changes.append(Change(section.id, status, section.title, before.title, section.level, words))
@@ -96,6 +97,14 @@ def diff_sections(old: list[Section], new: list[Section]) -> PolicyDiff:
 
 def _removed(section: Section) -> Change:
     return Change(section.id, "removed", section.title, section.title, section.level, (("-", _full(section)),))
+
+
+def _section_diff(old: Section, new: Section) -> tuple[Op, ...]:
+    """The redline of a kept clause: its text, and its title only when the title changed."""
+    body = word_diff(old.text, new.text)
+    if old.title == new.title:
+        return tuple(body)
+    return (*word_diff(old.title, new.title), ("=", "\n\n"), *body)
 
 
 def _full(section: Section) -> str:
@@ -126,7 +135,37 @@ def word_diff(old: str, new: str) -> list[Op]:
             ops.append(("-", "".join(a[i1:i2])))
         if j2 > j1:
             ops.append(("+", "".join(b[j1:j2])))
-    return ops
+    return _merge_across_spaces(ops)
+
+
+def _merge_across_spaces(ops: list[Op]) -> list[Op]:
+    """Join changes separated only by a space into one deletion and one insertion.
+
+    Word by word, "cho bất kỳ hoạt động" -> "vào bất kỳ mục đích" is otherwise an unreadable
+    alternation of one-syllable changes; a reader wants the changed phrase.
+    """
+    merged: list[Op] = []
+    index = 0
+    while index < len(ops):
+        if ops[index][0] == "=":
+            merged.append(ops[index])
+            index += 1
+            continue
+        old, new, end = [], [], index
+        while end < len(ops):
+            op, text = ops[end]
+            bridge = op == "=" and not text.strip() and "\n" not in text and end + 1 < len(ops) \
+                and ops[end + 1][0] != "="
+            if op == "=" and not bridge:
+                break
+            if op != "+":
+                old.append(text)
+            if op != "-":
+                new.append(text)
+            end += 1
+        merged.extend((op, "".join(parts)) for op, parts in (("-", old), ("+", new)) if "".join(parts))
+        index = end
+    return merged
 
 
 def apply(ops: list[Op] | tuple[Op, ...]) -> tuple[str, str]:

@@ -169,7 +169,7 @@ def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -
 
 
 def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[Markup]:
-    """Redline ops as paragraphs; insertions and deletions are marked for screen readers too."""
+    """Redline ops as paragraphs (lines kept); insertions and deletions are announced to screen readers."""
     said = {"-": ui.t(_("deleted:")), "+": ui.t(_("inserted:"))}
     paragraphs: list[Markup] = [Markup("")]
     for op, text in words:
@@ -178,12 +178,11 @@ def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[Markup]:
                 paragraphs.append(Markup(""))
             if not part:
                 continue
-            if op == "=":
-                paragraphs[-1] += escape(part)
-            else:
+            html = Markup("<br>").join(escape(line) for line in part.split("\n"))
+            if op != "=":
                 tag = "del" if op == "-" else "ins"
-                paragraphs[-1] += Markup('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>').format(
-                    tag, said[op], part)
+                html = Markup('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>').format(tag, said[op], html)
+            paragraphs[-1] += html
     return [p for p in paragraphs if p]
 
 
