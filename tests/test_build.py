@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -25,7 +26,8 @@ def policygen(repo, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def built(mini):
-    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
+    # Strict: any broken link or anchor in the generated pages fails the build.
+    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, strict=True))
     return mini
 
 
@@ -87,7 +89,11 @@ def test_brand_colour(built):
 def test_building_one_brand_keeps_the_others(built):
     before = tree_hashes(built.root / "site/beta")
     built.edit("content/vi/acme/privacy.md", "Chúng tôi thu thập tên và email.", "Chúng tôi thu thập tên.")
-    build(BuildOptions(root=built.root, site_dir=built.root / "site", brands=("acme",), jobs=1))
+    for lang in ("vi", "en"):
+        built.edit(f"content/{lang}/acme/privacy.md", "updated: 2026-11-21", "updated: 2026-11-25")
+    built.commit("Privacy policy: collect names only")
+    build(BuildOptions(root=built.root, site_dir=built.root / "site", brands=("acme",), jobs=1,
+                       as_of=dt.date(2026, 11, 25)))
     assert "Chúng tôi thu thập tên.</p>" in page(built, "acme/privacy/index.html")
     assert tree_hashes(built.root / "site/beta") == before
 
