@@ -17,11 +17,12 @@ import yaml
 
 from .assemble import Publication, assemble
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
-from .history import LOCK_FILE, GitHistory, read_lock, write_lock
+from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_config, load_content
 from .pages import VIETNAM, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
-from .versions import Key, Timeline, Version, check_record, make_version, read_versions, timelines
+from .report import compare, to_html, to_json, to_markdown
+from .versions import Key, Timeline, Version, check_record, make_version, read_versions, texts_at, timelines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Report = Callable[[str], None]
@@ -123,6 +124,15 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         write_lock(options.root, {**result.record, **result.new_versions})
         report(f"recorded {len(result.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
+
+
+def diff_report(root: Path, revisions: str, fmt: str) -> str:
+    """`policygen diff`: the changes between REV_A and REV_B (or the working tree)."""
+    old_rev, _, new_rev = revisions.partition("..")
+    old = texts_at(tree_at(root, old_rev or "HEAD"))
+    new = texts_at(tree_at(root, new_rev or None))
+    changes = compare(old, new)
+    return {"markdown": to_markdown, "json": to_json, "html": to_html}[fmt](changes)
 
 
 def _build_all(plans: list[SitePlan], stage: Path, root: Path, jobs: int, report: Report) -> None:

@@ -69,6 +69,25 @@ def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int) ->
     _run(ctx, lambda: run_serve(root, brands, port, echo=lambda msg: click.echo(msg, err=True)), None)
 
 
+@main.command()
+@click.argument("revisions", default="HEAD", metavar="[REV_A..REV_B]")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
+              show_default=True, help="markdown for a pull request comment, json for tools, html for a page.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.pass_context
+def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
+    """Print the clause-by-clause changes between two revisions.
+
+    \b
+    policygen diff                       HEAD against the working tree
+    policygen diff origin/main..HEAD     what a pull request changes
+    policygen diff v1..v2 --format json
+    """
+    from .build import diff_report
+
+    click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
+
+
 def _run(ctx: click.Context, action, site_dir: Path | None):
     """Run `action`; turn our errors into plain lines and a non-zero exit."""
     try:

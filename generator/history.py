@@ -62,14 +62,13 @@ class GitHistory:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _git(self, *args: str) -> str:
+    def _git(self, *args: str, hint: str = "The content must be a git repository with at least one commit.") -> str:
         try:
             result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=False)
         except FileNotFoundError:
             raise BuildError([Problem(".", 0, "git is not installed", "Install git.")]) from None
         if result.returncode != 0:
-            raise BuildError([Problem(str(self.root), 0, f"git {args[0]} failed: {result.stderr.strip()}",
-                                      "The content must be a git repository with at least one commit.")])
+            raise BuildError([Problem(".", 0, f"git {args[0]} failed: {result.stderr.strip()}", hint)])
         return result.stdout
 
     def check(self) -> None:
@@ -93,6 +92,20 @@ class GitHistory:
                         blobs[path] = sha
                 files = {path: reader.read(sha) for path, sha in blobs.items()}
                 yield Snapshot(commit, when, frozenset(changes), files)
+
+
+def tree_at(root: Path, rev: str | None) -> dict[str, bytes]:
+    """The tracked files at a revision, or in the working tree when `rev` is None."""
+    if rev is None:
+        files = [p for name in TRACKED for p in ([root / name] if (root / name).is_file()
+                                                 else sorted((root / name).rglob("*.md")))]
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in files if p.is_file()}
+    repo = GitHistory(root)
+    listing = repo._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", *TRACKED,
+                        hint="Check the revision names: `git log --oneline` lists them.")
+    entries = [line.split("\t", 1) for line in listing.split("\x00") if line]
+    with _BlobReader(root) as reader:
+        return {path: reader.read(meta.split()[2]) for meta, path in entries if meta.split()[1] == "blob"}
 
 
 def _parse_log(log: str) -> Iterator[tuple[str, dt.datetime, dict[str, str | None]]]:

@@ -136,6 +136,13 @@ class _State:
                         yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
 
 
+def texts_at(files: dict[str, bytes]) -> dict[Key, Version]:
+    """Every brand's rendered policy texts in a tree of files (a revision or the working tree)."""
+    snapshot = Snapshot("", dt.datetime.min, frozenset(files), files)
+    state = _State()
+    return dict(state.texts(snapshot)) if state.advance(snapshot) else {}
+
+
 def make_version(text: Resolved, chunks: tuple[str, ...], snapshot: Snapshot | None, draft: bool = False) -> Version:
     """A Version of a resolved text."""
     outline = tuple((c.id, c.level, c.title) for c in text.clauses)

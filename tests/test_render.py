@@ -11,7 +11,8 @@ VI_AUP = "content/vi/aup.md"
 
 
 def plans(repo):
-    return {(p.brand, p.lang): p for p in plan(BuildOptions(root=repo.root, site_dir=repo.root / "site", drafts=True)).sites}
+    options = BuildOptions(root=repo.root, site_dir=repo.root / "site", drafts=True)
+    return {(p.brand, p.lang): p for p in plan(options).sites}
 
 
 def problems(repo) -> list[str]:

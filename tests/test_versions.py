@@ -6,15 +6,15 @@ import datetime as dt
 import subprocess
 
 import pytest
-
 from conftest import FIXTURES, git
+
 from generator.build import BuildOptions, build, plan
 from generator.errors import BuildError
 from generator.history import GitHistory, MemoryHistory, read_lock
 from generator.versions import check_record, read_versions, timelines
 
 SITE = (FIXTURES / "mini" / "site.yml").read_text(encoding="utf-8")
-T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def aup(updated: str, security: str = "Giữ bí mật mật khẩu.", extra: str = "", effective: str = "",
