@@ -23,7 +23,7 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 def main() -> None:
     """Build every brand into a scratch folder and photograph its pages."""
     site = ROOT / ".screenshots-site"
-    build(BuildOptions(root=ROOT, site_dir=site))
+    build(BuildOptions(root=ROOT, site_dir=site, record=False))
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve_dir(site) as url, chromium() as browser:
         for lang, prefix in (("vi", ""), ("en", "en/")):
@@ -32,6 +32,12 @@ def main() -> None:
                 page.goto(f"{url}/{PAGES['policy'].format(lang=prefix)}")
                 page.screenshot(path=SHOTS / f"policy-{lang}-{device}.png")
                 page.close()
+        for name, path in (("changes-vi", "voip24h/aup/2026-11-22/changes/"),
+                           ("history-en", "voip24h/en/aup/history/")):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{url}/{path}")
+            page.screenshot(path=SHOTS / f"{name}-desktop.png")
+            page.close()
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/{PAGES['search'].format(lang='')}")
         page.wait_for_load_state("networkidle")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from browser import chromium, serve_dir
 
@@ -19,8 +21,15 @@ def site(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("browser") / "repo"
     shutil.copytree(FIXTURES / "mini", root)
-    ContentRepo(root).commit("Fixture mini")
-    build(BuildOptions(root=root, site_dir=root / "site", jobs=1))
+    repo = ContentRepo(root)
+    repo.commit("Fixture mini")
+    # A second version of the shared policy, so there is a selector, an archive and a redline.
+    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
+    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
+    for lang in ("vi", "en"):
+        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
+    repo.commit("AUP: strong passwords")
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     with serve_dir(root / "site") as url, chromium() as browser:
         yield url, browser
 
@@ -93,4 +102,43 @@ def test_print_layout_hides_navigation_and_shows_link_addresses(site):
     assert not page.locator(".md-header").is_visible()
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert page.locator("h1").is_visible()
+    page.close()
+
+
+def test_version_selector_leads_to_the_archived_page_with_its_banner(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/en/aup/")
+    selector = page.locator("select.policy-versions__select")
+    assert selector.locator("option").all_inner_texts() == [
+        "Version of 22 November 2026 (current)", "Version of 20 November 2026"]
+    selector.select_option(label="Version of 20 November 2026")
+    page.wait_for_url(f"{url}/acme/en/aup/2026-11-20/")
+    assert page.locator(".admonition.warning").inner_text().startswith("Not the current version")
+    assert "Customers keep their passwords secret." in page.locator(".policy-body").inner_text()
+    page.get_by_role("link", name="Read the current version").click()
+    page.wait_for_url(f"{url}/acme/en/aup/")
+    page.close()
+
+
+def test_language_switch_on_an_archived_version_keeps_the_version(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/aup/2026-11-20/")
+    page.locator(".md-select__link[hreflang=en]").dispatch_event("click")
+    page.wait_for_url(f"{url}/acme/en/aup/2026-11-20/")
+    page.close()
+
+
+def test_changes_page_links_to_each_change_and_marks_insertions(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/aup/")
+    page.get_by_role("link", name="Những điểm thay đổi").click()
+    page.wait_for_url(f"{url}/acme/aup/2026-11-22/changes/")
+    page.get_by_role("link", name="2. Bảo mật").click()
+    assert page.url.endswith("#change-security")
+    inserted = page.locator("#change-security ins")
+    assert " ".join(inserted.inner_text().split()) == "đã thêm: mạnh"  # the label is for screen readers
+    assert "underline" in inserted.evaluate("e => getComputedStyle(e).textDecorationLine")
     page.close()

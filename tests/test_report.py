@@ -26,10 +26,10 @@ def test_revision_range_as_json(mini):
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=mini.root, capture_output=True, text=True).stdout.strip()
     for lang in ("vi", "en"):
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22\nmaterial: true")
-    mini.edit("content/en/aup.md", "## Termination {#termination}\n\nA breach of [[security]] may lead to termination.\n",
-              "")
-    mini.edit("content/vi/aup.md", "## Chấm dứt {#termination}\n\nVi phạm [[security]] có thể dẫn tới chấm dứt dịch vụ.\n",
-              "")
+    mini.edit("content/en/aup.md", "## Termination {#termination}\n\n"
+              "A breach of [[security]] may lead to termination.\n", "")
+    mini.edit("content/vi/aup.md", "## Chấm dứt {#termination}\n\n"
+              "Vi phạm [[security]] có thể dẫn tới chấm dứt dịch vụ.\n", "")
     mini.commit("AUP: remove termination")
     data = json.loads(diff(mini, f"{base}..HEAD", "--format", "json").stdout)
     beta_en = next(c for c in data["changes"] if (c["brand"], c["lang"]) == ("beta", "en"))
