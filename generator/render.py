@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -34,8 +35,9 @@ class MissingFact(jinja2.StrictUndefined):
         return False
 
 
+@lru_cache(maxsize=1)
 def content_environment() -> jinja2.Environment:
-    """The Jinja environment policy text is rendered in (undefined names are errors)."""
+    """The Jinja environment policy text is rendered in (undefined names are errors); one per process."""
     # `{#id}` marks clause ids, so Jinja comments use `{## … ##}` instead of `{# … #}`.
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
                               comment_start_string="{##", comment_end_string="##}")
@@ -94,7 +96,7 @@ def _render_chunk(env: jinja2.Environment, source: str, path: str, line: int, co
                   errors: Collector) -> str:
     """Render one chunk; report a Jinja problem at its line in the file."""
     try:
-        return env.from_string(source).render(context)
+        return _compile(env, source).render(context)
     except jinja2.TemplateSyntaxError as exc:
         errors.add(path, line + (exc.lineno or 1) - 1, f"template error: {exc.message}",
                    "Check the {{ }} and {% %} on this line; a {% if %} must close within the same clause.")
@@ -102,6 +104,12 @@ def _render_chunk(env: jinja2.Environment, source: str, path: str, line: int, co
         errors.add(path, line + _template_line(exc) - 1, f"unknown value: {exc}",
                    "Use a variable listed in docs/content-format.md (for example {{ brand.name }}).")
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """Compile a chunk once: the same clause text recurs in every brand and most versions."""
+    return env.from_string(source)
 
 
 def _template_line(exc: BaseException) -> int:

@@ -1,0 +1,114 @@
+"""Build-speed benchmark: policygen against baselines measured in the same run.
+
+    .venv/bin/python bench/run.py            # 3 brands × 5 policies × 30 versions × 2 languages
+    .venv/bin/python bench/run.py --small    # a quick run
+    .venv/bin/python bench/run.py --stock    # also the stock mkdocs-material build (slow: minutes)
+
+Every figure is the median of --runs runs; ratios compare figures from this same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+import markdown  # noqa: E402
+from synth import make_repo  # noqa: E402
+
+from generator.build import BuildOptions, build, plan  # noqa: E402
+from generator.history import GitHistory  # noqa: E402
+from generator.markdown_ext import PolicyExtension  # noqa: E402
+from generator.versions import read_versions  # noqa: E402
+
+
+def timed(action, runs: int) -> float:
+    """Median wall time of `action` over `runs` runs, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def markdown_floor(pages: list[tuple[str, str]]) -> float:
+    """Python-Markdown alone on every output page, one process: the floor."""
+    start = time.perf_counter()
+    for _path, text in pages:
+        md = markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "toc",
+                                           PolicyExtension(lang="vi")])
+        md.convert(text.split("---\n", 2)[-1])
+    return time.perf_counter() - start
+
+
+def stock_mkdocs(pages: list[tuple[str, str]], work: Path) -> float:
+    """A stock mkdocs-material build of the same pages as one site (default nav and search)."""
+    docs = work / "stock" / "docs"
+    for path, text in pages:
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (work / "stock" / "mkdocs.yml").write_text("site_name: stock\ntheme: {name: material}\n"
+                                               "markdown_extensions: [attr_list, md_in_html, admonition, toc]\n")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "stock" / "mkdocs.yml")],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, float]:
+    """Every figure for one repository size."""
+    repo = make_repo(work / f"repo-{versions}", args.brands, args.policies, versions)
+    options = BuildOptions(root=repo, site_dir=work / f"site-{versions}", record=False)
+    result = plan(options)
+    pages = [(f"{site.brand}/{site.lang}/{path}", text) for site in result.sites
+             for path, text in site.files.items() if path.endswith(".md")]
+    figures = {"pages": len(pages),
+               "history": timed(lambda: read_versions(GitHistory(repo).snapshots()), args.runs),
+               "build": timed(lambda: build(options), args.runs),
+               "floor": timed(lambda: markdown_floor(pages), args.runs)}
+    if args.stock:
+        figures["stock"] = stock_mkdocs(pages, work / f"stock-{versions}")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="2 brands × 2 policies × 6 versions")
+    parser.add_argument("--stock", action="store_true", help="also time a stock mkdocs-material build")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    args.brands, args.policies, args.versions = (2, 2, 6) if args.small else (3, 5, 30)
+    work = Path(tempfile.mkdtemp(prefix="policygen-bench-"))
+    try:
+        half = measure(args, args.versions // 2, work)
+        full = measure(args, args.versions, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"size: {args.brands} brands × {args.policies} policies × {args.versions} versions × 2 languages "
+          f"({full['pages']} pages); median of {args.runs} runs")
+    for name in ("history", "build", "floor", "stock"):
+        if name in full:
+            print(f"  {name:8} {full[name]:8.2f} s   (at {args.versions // 2} versions: {half[name]:.2f} s)")
+    print(f"  cold build / Markdown-only floor:       {full['build'] / full['floor']:.2f}")
+    if "stock" in full:
+        print(f"  cold build / stock mkdocs-material:     {full['build'] / full['stock']:.2f}")
+    print(f"  build time when versions double:        × {full['build'] / half['build']:.2f}")
+    print(f"  history read when versions double:      × {full['history'] / half['history']:.2f}")
+    print(f"  peak memory of this process:            {peak:.0f} MB (mkdocs runs in worker processes)")
+
+
+if __name__ == "__main__":
+    main()
