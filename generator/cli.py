@@ -70,6 +70,35 @@ def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int) ->
 
 
 @main.command()
+@click.option("--base", default="HEAD", show_default=True, metavar="REV",
+              help="Compare versions with this revision (in a pull request: origin/main).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="text for a terminal, github for annotations on a pull request, json for tools.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--no-history", is_flag=True, help="Skip the per-clause translation check (it reads git).")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.pass_context
+def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: bool, root: Path) -> None:
+    """Check the content without building: structure, references, broken text, brand names, versions.
+
+    Each finding is `path:line:column: severity: message. hint`. Errors fail the command;
+    warnings fail it only with --strict.
+    """
+    from .findings import as_github, as_json, as_text
+    from .lint import CheckOptions, run_check
+
+    findings = _run(ctx, lambda: run_check(CheckOptions(root=root, base=base, history=not no_history)), None)
+    output = {"text": lambda f: as_text(f, sys.stdout.isatty()), "github": as_github, "json": as_json}[fmt]
+    click.echo(output(findings), nl=False)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if fmt == "text":
+        click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("revisions", default="HEAD", metavar="[REV_A..REV_B]")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
               show_default=True, help="markdown for a pull request comment, json for tools, html for a page.")

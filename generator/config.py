@@ -74,6 +74,15 @@ class BrandDef(_Schema):
         return value
 
 
+class ChecksDef(_Schema):
+    """Settings of `policygen check`."""
+
+    foreign_names: list[str] = []
+    """Names of other companies that must never appear in a policy (for example a former provider)."""
+    material_notice_days: int = 0
+    """Minimum days between `updated` and `effective` for a material change (0: no minimum)."""
+
+
 class SiteConfig(_Schema):
     """The whole of site.yml."""
 
@@ -85,6 +94,8 @@ class SiteConfig(_Schema):
     """Every policy, by id."""
     brands: dict[Id, BrandDef]
     """Every brand, by id; each gets its own site under site/<brand>/."""
+    checks: ChecksDef = ChecksDef()
+    """Settings of the editor checks."""
 
     @property
     def codes(self) -> list[str]:

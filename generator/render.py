@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import traceback
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 

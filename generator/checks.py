@@ -1,0 +1,234 @@
+"""Text checks for editors (pure): typed clause numbers, broken text, debris, brand leaks.
+
+Each rule reads the rendered text of a policy chunk (brand values filled in) line by line or
+paragraph by paragraph, and reports findings at the line of the source file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .findings import Finding
+
+ABBREVIATIONS = {"co", "ltd", "etc", "e.g", "i.e", "no", "vs", "mr", "mrs", "ms", "dr", "st", "inc", "corp",
+                 "tp", "p", "q", "tel", "vd", "v.v", "jsc", "đt"}
+TYPED_REF = re.compile(r"\b(Điều|Khoản|khoản|Mục|mục|điểm|Điểm|Article|article|Clause|clause|Section|section)"
+                       r"\s+(\d+(?:\.\d+)*|[Ll]ast)\b")
+DEBRIS = [(re.compile(p, re.IGNORECASE), what) for p, what in (
+    (r"\[email\W{0,3}protected\]", "an email address replaced by a web page's e-mail protection"),
+    ("\u2022", "a bullet character copied from a web page (write a `- ` list item)"),
+    (r"\bback to top\b", "a link of the web page ('Back to Top')"),
+    (r"\bcall now\b", "a button of the web page ('Call Now')"),
+    (r"^\s*logo\b", "the alt text of a logo"),
+    (r"\b(TODO|FIXME|TBD|XXX)\b", "a placeholder"),
+    (r"\blorem ipsum\b", "placeholder text"),
+    (r"\{\{|\}\}|\{%|%\}", "a template expression left unrendered"),
+    ("\u00a0 | \u00a0", "a no-break space beside a space, left by a web page"))]
+ADDRESS_WORD = re.compile(r"(?i)\b(at|website|web|e-?mail|hotline|tel|phone|address|tại|trang web|địa chỉ|"
+                          r"điện thoại|thư điện tử)\s*:[ \t]*(\S*)")
+ADDRESS_LIKE = re.compile(r"@|://|www\.|\d{3}|\w\.[a-z]{2,}")
+STRAY_STOP = re.compile(r"([\w.]+)\.[ \t]+([a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ])")
+DOUBLED_PUNCT = re.compile(r"(?<!\.)\.[ \t]+[.,;:]|[,;:][ \t]*[,;:]|(?<!\.)\.\.(?!\.)|\)\)|\(\(|\u2022\s*[–-]")
+MANGLED = re.compile(r"\b[a-z]{2,}\.[A-Z][a-z]+")
+WORD = r"[^\W\d_]{2,}"
+DOUBLED_EN = re.compile(rf"\b({WORD})\b[\s,;:()“”\"'’]{{1,4}}\1\b", re.IGNORECASE)
+DOUBLED_VI = re.compile(rf"\b({WORD} {WORD})\b[\s,;:()“”\"'’]{{1,4}}\1\b", re.IGNORECASE)
+VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưạảãàáặẳẵằắậẩẫầấẹẻẽèéệểễềếịỉĩìíọỏõòóộổỗồốợởỡờớụủũùúựửữừứỵỷỹỳý]",
+                               re.IGNORECASE)
+DANGLING = {"to", "at", "for", "of", "and", "or", "with", "by", "the", "và", "hoặc", "của", "cho", "tại", "với",
+            "để", "theo", "các", "những"}
+TERMINAL = ".!?;…”\"’)»*_`"
+
+
+@dataclass(frozen=True)
+class BrandFacts:
+    """What the brand rules compare the text with."""
+
+    brand: str
+    names: tuple[str, ...]  # the brand's display name and legal names
+    others: dict[str, str]  # another brand's name or legal name -> that brand's id
+    foreign: tuple[str, ...]  # names that must never appear (site.yml checks.foreign_names)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rendered text to check, and where its first line is in its source file."""
+
+    path: str
+    line: int
+    text: str
+    lang: str
+
+
+def check_chunk(chunk: Chunk, facts: BrandFacts | None) -> list[Finding]:
+    """Every finding in one rendered chunk."""
+    found = []
+    lines = chunk.text.split("\n")
+    for index, line in enumerate(lines):
+        at = chunk.line + index
+        found += [Finding(chunk.path, at, col, sev, msg, hint, rule)
+                  for col, sev, msg, hint, rule in _line_rules(line, chunk.lang, facts)]
+    for start, paragraph, ends_before_list in _paragraphs(lines):
+        found += [Finding(chunk.path, chunk.line + start + row, col, sev, msg, hint, rule)
+                  for row, col, sev, msg, hint, rule in _paragraph_rules(paragraph, ends_before_list)]
+    return found
+
+
+def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[tuple]:
+    if line.lstrip().startswith("```"):
+        return
+    yield from _typed_references(line)
+    yield from _debris(line)
+    yield from _missing_addresses(line)
+    yield from _stray_stops(line)
+    for match in DOUBLED_PUNCT.finditer(line):
+        yield (match.start() + 1, "warning", f"doubled punctuation {match.group(0)!r}", "Keep one mark.",
+               "doubled-punctuation")
+    for match in MANGLED.finditer(line):
+        yield (match.start() + 1, "warning", f"{match.group(0)!r}: a full stop with no space before a capital",
+               "Add the missing space, or correct the mangled address.", "mangled")
+    yield from _doubled_words(line, lang)
+    words = line.split()
+    vietnamese = sum(bool(VIETNAMESE_LETTER.search(w)) for w in words)
+    if lang != "vi" and vietnamese >= 4 and vietnamese * 4 > len(words):
+        yield (1, "warning", "Vietnamese text in a text of another language",
+               "Translate it, or move it to the Vietnamese file.", "language")
+    if facts is not None:
+        yield from _brand_rules(line, facts)
+
+
+def _typed_references(line: str) -> Iterator[tuple]:
+    for match in TYPED_REF.finditer(line):
+        yield (match.start() + 1, "warning", f"clause number typed by hand: {match.group(0)!r}",
+               "Write a cross-reference [[id]] with the clause's id; typed numbers go stale when clauses move.",
+               "typed-reference")
+
+
+def _debris(line: str) -> Iterator[tuple]:
+    for pattern, what in DEBRIS:
+        for match in pattern.finditer(line):
+            yield (match.start() + 1, "error", f"{match.group(0).strip() or 'space'!r}: {what}",
+                   "Remove it, or write what was meant.", "debris")
+
+
+def _missing_addresses(line: str) -> Iterator[tuple]:
+    for match in ADDRESS_WORD.finditer(line):
+        following = match.group(2)
+        if not ADDRESS_LIKE.search(following):
+            yield (match.start() + 1, "error", f"nothing usable after {match.group(1) + ':'!r}",
+                   "Give the address, or a brand value such as {{ brand.website }} or {{ brand.hotline }}.",
+                   "missing-address")
+
+
+def _stray_stops(line: str) -> Iterator[tuple]:
+    for match in STRAY_STOP.finditer(line):
+        word = match.group(1).lower().rstrip(".")
+        if word in ABBREVIATIONS or len(word) == 1 or "://" in line[max(0, match.start() - 8):match.start()]:
+            continue
+        yield (match.end(1) + 1, "warning", f"{match.group(0)!r}: a full stop followed by a lower-case word",
+               "A sentence may be cut off here: complete it, or remove the stray full stop.", "cut-off")
+
+
+def _doubled_words(line: str, lang: str) -> Iterator[tuple]:
+    # Vietnamese repeats syllables legitimately ("bí mật mật khẩu"): only a repeat across punctuation,
+    # or of two syllables, is suspicious there.
+    pattern = DOUBLED_VI if lang == "vi" else DOUBLED_EN
+    for match in pattern.finditer(line):
+        yield (match.start() + 1, "warning", f"doubled word {match.group(0)!r}", "Remove the repeated word.",
+               "doubled-word")
+
+
+def _brand_rules(line: str, facts: BrandFacts) -> Iterator[tuple]:
+    lowered = line.lower()
+    for name, other in facts.others.items():
+        for match in re.finditer(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])", lowered):
+            yield (match.start() + 1, "error", f"{facts.brand!r}'s text names another brand, {other!r} ({name!r})",
+                   "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy.",
+                   "brand-leak")
+    for name in facts.foreign:
+        for match in re.finditer(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered):
+            yield (match.start() + 1, "error", f"names another company, {name!r}",
+                   "This text was probably copied from that company's policy: use {{ brand.name }}.", "brand-leak")
+    name = facts.names[0]
+    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w]|\.[a-z])", line, re.IGNORECASE):
+        if match.group(0) != name:
+            yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
+                   f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
+    yield from _company_names(line, facts)
+
+
+COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]*)+|"
+                     r"(?:[A-Z][\w&-]*\s+){1,5}(?:Co\.,?\s*Ltd\.?|Company Limited|JSC|THNN|TNHH)|"
+                     r"[A-Z][A-Z]+(?:\s+[A-Z]+){1,4}\s+THNN)")
+
+
+def _company_names(line: str, facts: BrandFacts) -> Iterator[tuple]:
+    """A company name that is not the brand's legal name as spelled in site.yml."""
+    known = {_squash(n) for n in facts.names} | {_squash(n) for n in facts.others}
+    for match in COMPANY.finditer(line):
+        found = _squash(match.group(0))
+        # Vietnamese names are not capitalized word by word: a prefix of a known name is that name.
+        if not any(name.startswith(found) or found.startswith(name) for name in known):
+            yield (match.start() + 1, "warning", f"company name {match.group(0).strip()!r} differs from the legal "
+                   f"name in site.yml ({facts.names[1]!r})", "Write {{ brand.legal_name }}.", "legal-name")
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name).lower()
+
+
+def _paragraphs(lines: list[str]) -> Iterator[tuple[int, list[str], bool]]:
+    """Paragraphs of body text (not headings, list items or code): start index, lines, list follows."""
+    block: list[str] = []
+    start = 0
+    for index, line in enumerate([*lines, ""]):
+        stripped = line.strip()
+        is_break = not stripped or stripped.startswith(("#", "- ", "* ", "|", "!!!", "```", "<"))
+        if is_break:
+            if block:
+                yield start, block, stripped.startswith(("- ", "* ")) or _next_is_list(lines, index)
+            block = []
+            continue
+        if not block:
+            start = index
+        block.append(line)
+
+
+def _next_is_list(lines: list[str], index: int) -> bool:
+    """A list (or, at the end of a clause, its sub-clauses) follows."""
+    for line in lines[index:]:
+        if line.strip():
+            return line.strip().startswith(("- ", "* ", "1."))
+    return True
+
+
+def _paragraph_rules(paragraph: list[str], before_list: bool) -> Iterator[tuple]:
+    text = " ".join(line.strip() for line in paragraph)
+    last_row = len(paragraph) - 1
+    end_col = len(paragraph[-1].rstrip())
+    last_word = re.sub(r"\W+$", "", text.split()[-1]).lower() if text.split() else ""
+    if text.endswith(":"):
+        if not before_list:
+            yield (last_row, end_col, "error", f"the text ends with a colon and nothing after it ({text[-20:]!r})",
+                   "Add what the colon announces (an address, a list), or end the sentence.", "cut-off")
+    elif text.endswith("(") or (last_word in DANGLING and not text.endswith(tuple(TERMINAL))):
+        yield (last_row, end_col, "error", f"the text stops at {text[-20:]!r}",
+               "A sentence is cut off: complete it.", "cut-off")
+    elif not text.endswith(tuple(TERMINAL + ":")) and not re.search(r"https?://\S+$|\S+@\S+$", text):
+        yield (last_row, end_col, "warning", f"the paragraph ends without a full stop ({text[-20:]!r})",
+               "A sentence may be cut off: complete it, or end it with a full stop.", "cut-off")
+    yield from _balance(text, last_row)
+
+
+PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+
+
+def _balance(text: str, row: int) -> Iterator[tuple]:
+    for opening, closing in PAIRS:
+        if text.count(opening) != text.count(closing):
+            yield (row, 1, "warning", f"unbalanced {opening}{closing}: {text.count(opening)} {opening!r} but "
+                   f"{text.count(closing)} {closing!r}", "Close or remove the bracket or quote.", "unbalanced")
+    if text.count('"') % 2:
+        yield (row, 1, "warning", 'an odd number of straight quotes (")', "Close or remove the quote.", "unbalanced")
