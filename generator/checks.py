@@ -31,6 +31,7 @@ ADDRESS_WORD = re.compile(r"(?i)\b(at|website|web|e-?mail|hotline|tel|phone|addr
 ADDRESS_LIKE = re.compile(r"@|://|www\.|\d{3}|\w\.[a-z]{2,}")
 STRAY_STOP = re.compile(r"([\w.]+)\.[ \t]+([a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ])")
 DOUBLED_PUNCT = re.compile(r"(?<!\.)\.[ \t]+[.,;:]|[,;:][ \t]*[,;:]|(?<!\.)\.\.(?!\.)|\)\)|\(\(|\u2022\s*[–-]")
+AFTER_STOP = re.compile(r"(\w+)\.[ \t]+\([^)]*\)\.")
 MANGLED = re.compile(r"\b[a-z]{2,}\.[A-Z][a-z]+")
 WORD = r"[^\W\d_]{2,}"
 DOUBLED_EN = re.compile(rf"\b({WORD})\b[\s,;:()“”\"'’]{{1,4}}\1\b", re.IGNORECASE)
@@ -50,6 +51,7 @@ class BrandFacts:
     names: tuple[str, ...]  # the brand's display name and legal names
     others: dict[str, str]  # another brand's name or legal name -> that brand's id
     foreign: tuple[str, ...]  # names that must never appear (site.yml checks.foreign_names)
+    defined: frozenset[str] = frozenset()  # abbreviations the document defines (in quotes)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[tupl
     for match in DOUBLED_PUNCT.finditer(line):
         yield (match.start() + 1, "warning", f"doubled punctuation {match.group(0)!r}", "Keep one mark.",
                "doubled-punctuation")
+    for match in AFTER_STOP.finditer(line):
+        if match.group(1).lower() not in ABBREVIATIONS:
+            yield (match.start() + 1, "warning", f"{match.group(0)!r}: a bracket after the end of the sentence",
+                   "Move it before the full stop, or remove it.", "doubled-punctuation")
     for match in MANGLED.finditer(line):
         yield (match.start() + 1, "warning", f"{match.group(0)!r}: a full stop with no space before a capital",
                "Add the missing space, or correct the mangled address.", "mangled")
@@ -157,6 +163,20 @@ def _brand_rules(line: str, facts: BrandFacts) -> Iterator[tuple]:
             yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
                    f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
     yield from _company_names(line, facts)
+    for match in UNDEFINED.finditer(line):
+        term = match.group(2)
+        if term not in facts.defined and not any(term.lower() in n.lower() for n in facts.names):
+            yield (match.start(2) + 1, "warning", f"{term!r} is not defined in this document",
+                   "Name the document in words, or define the abbreviation where it is first used.", "brand-name")
+
+
+UNDEFINED = re.compile(r"\b(this|the|these|này|của)\s+([A-Z]{3,6})\b")
+DEFINITION = re.compile(r"[“\"(]([A-Z]{2,6})[”\")]")
+
+
+def defined_terms(texts: list[str]) -> frozenset[str]:
+    """Abbreviations a document defines by quoting them ("TTSD")."""
+    return frozenset(match.group(1) for text in texts for match in DEFINITION.finditer(text))
 
 
 COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]*)+|"

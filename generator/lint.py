@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .assemble import Publication, assemble
-from .checks import BrandFacts, Chunk, check_chunk
+from .checks import BrandFacts, Chunk, check_chunk, defined_terms
 from .config import SiteConfig
 from .errors import Collector, ConfigError, ContentError, PolicygenError
 from .findings import Finding, from_problem
@@ -70,7 +70,7 @@ def text_findings(config: SiteConfig, publication: Publication, errors: Collecto
     env = content_environment()
     for (brand_id, _policy, lang), text in publication.items():
         chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors)
-        facts = brand_facts(config, brand_id)
+        facts = replace(brand_facts(config, brand_id), defined=defined_terms(list(chunks)))
         for chunk in _located(text, chunks, lang):
             yield from check_chunk(chunk, facts)
 

@@ -68,12 +68,14 @@ def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environmen
     context = {"brand": values, "policy_link": _policy_linker(config, text, published)}
     chunks = [(text.path, text.preamble_line, text.preamble)]
     chunks += [(text.sources[c.id], c.line, f"{c.heading}\n{c.text}") for c in text.clauses]
-    return tuple(_render_chunk(env, source, path, line, context, errors).strip("\n") for path, line, source in chunks)
+    # Leading blank lines stay, so that line i of a chunk is line (start + i) of its file.
+    return tuple(_render_chunk(env, source, path, line, context, errors).rstrip("\n")
+                 for path, line, source in chunks)
 
 
 def join_chunks(chunks: tuple[str, ...]) -> str:
     """The published Markdown of a policy: its rendered chunks, one blank line apart."""
-    return "\n\n".join(chunk for chunk in chunks if chunk.strip()) + "\n"
+    return "\n\n".join(chunk.strip("\n") for chunk in chunks if chunk.strip()) + "\n"
 
 
 def render_body(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
