@@ -157,7 +157,7 @@ def _check_references(text: Resolved, content: Content, errors: Collector) -> No
         for ref in doc.references:
             if ref.target not in ids:
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause"
-                           + (f" of {text.brand!r}'s text" if doc.brand is None else ""),
+                           + (f" in the {text.brand} text" if doc.brand is None else ""),
                            "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
             elif ref.target not in numbered:
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to an unnumbered clause",

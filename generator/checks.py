@@ -29,7 +29,7 @@ DEBRIS = [(re.compile(p, re.IGNORECASE), what) for p, what in (
 ADDRESS_WORD = re.compile(r"(?i)\b(at|website|web|e-?mail|hotline|tel|phone|address|tại|trang web|địa chỉ|"
                           r"điện thoại|thư điện tử)\s*:[ \t]*(\S*)")
 ADDRESS_LIKE = re.compile(r"@|://|www\.|\d{3}|\w\.[a-z]{2,}")
-STRAY_STOP = re.compile(r"([\w.]+)\.[ \t]+([a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ])")
+STRAY_STOP = re.compile(r"([\w.]+)\.[ \t]+([a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]\w*)")
 DOUBLED_PUNCT = re.compile(r"(?<!\.)\.[ \t]+[.,;:]|[,;:][ \t]*[,;:]|(?<!\.)\.\.(?!\.)|\)\)|\(\(|\u2022\s*[–-]")
 AFTER_STOP = re.compile(r"(\w+)\.[ \t]+\([^)]*\)\.")
 MANGLED = re.compile(r"\b[a-z]{2,}\.[A-Z][a-z]+")
@@ -39,7 +39,7 @@ DOUBLED_VI = re.compile(rf"\b({WORD} {WORD})\b[\s,;:()“”\"'’]{{1,4}}\1\b",
 VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưạảãàáặẳẵằắậẩẫầấẹẻẽèéệểễềếịỉĩìíọỏõòóộổỗồốợởỡờớụủũùúựửữừứỵỷỹỳý]",
                                re.IGNORECASE)
 DANGLING = {"to", "at", "for", "of", "and", "or", "with", "by", "the", "và", "hoặc", "của", "cho", "tại", "với",
-            "để", "theo", "các", "những"}
+            "để", "theo", "các", "những", "đến", "về", "từ", "bởi", "là", "trong"}
 TERMINAL = ".!?;…”\"’)»*_`"
 
 
@@ -150,7 +150,7 @@ def _brand_rules(line: str, facts: BrandFacts) -> Iterator[tuple]:
     lowered = line.lower()
     for name, other in facts.others.items():
         for match in re.finditer(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])", lowered):
-            yield (match.start() + 1, "error", f"{facts.brand!r}'s text names another brand, {other!r} ({name!r})",
+            yield (match.start() + 1, "error", f"the {facts.brand} text names another brand, {other} ({name!r})",
                    "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy.",
                    "brand-leak")
     for name in facts.foreign:
@@ -158,7 +158,7 @@ def _brand_rules(line: str, facts: BrandFacts) -> Iterator[tuple]:
             yield (match.start() + 1, "error", f"names another company, {name!r}",
                    "This text was probably copied from that company's policy: use {{ brand.name }}.", "brand-leak")
     name = facts.names[0]
-    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w]|\.[a-z])", line, re.IGNORECASE):
+    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", line, re.IGNORECASE):
         if match.group(0) != name:
             yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
                    f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
@@ -186,11 +186,13 @@ COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]
 
 def _company_names(line: str, facts: BrandFacts) -> Iterator[tuple]:
     """A company name that is not the brand's legal name as spelled in site.yml."""
-    known = {_squash(n) for n in facts.names} | {_squash(n) for n in facts.others}
+    known = {_squash(n) for n in (*facts.names[1:], *facts.others)}
     for match in COMPANY.finditer(line):
         found = _squash(match.group(0))
-        # Vietnamese names are not capitalized word by word: a prefix of a known name is that name.
-        if not any(name.startswith(found) or found.startswith(name) for name in known):
+        # Vietnamese names are not capitalized word by word, so the pattern may stop inside a known
+        # name ("Công ty TNHH Giải" of "… Giải pháp Kết nối"): a prefix of a known name is that name.
+        vietnamese = match.group(0).startswith("Công ty")
+        if not any(found == name or (vietnamese and name.startswith(found)) for name in known):
             yield (match.start() + 1, "warning", f"company name {match.group(0).strip()!r} differs from the legal "
                    f"name in site.yml ({facts.names[1]!r})", "Write {{ brand.legal_name }}.", "legal-name")
 

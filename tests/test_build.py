@@ -104,9 +104,9 @@ def test_failed_build_leaves_the_previous_site_untouched(built):
     result = policygen(built, "build")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause of 'acme''s text. "
+        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause in the acme text. "
         "Use the id of an existing clause (ids are in the `{#…}` of each heading).",
-        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause of 'beta''s text. "
+        "content/en/aup.md:19: cross-reference [[nothing]] points to no clause in the beta text. "
         "Use the id of an existing clause (ids are in the `{#…}` of each heading).",
         "Failed: 2 problem(s); site/ was left unchanged.",
     ]
