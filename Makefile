@@ -21,7 +21,7 @@ test: $(STAMP) browser
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests scripts
+	$(BIN)/ruff check generator tests scripts bench
 
 screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py

@@ -8,10 +8,10 @@ from pathlib import Path
 
 VI_WORDS = ("khách hàng dịch vụ thông tin cá nhân bảo mật dữ liệu hệ thống trách nhiệm quyền nghĩa vụ "
             "công ty sử dụng cung cấp thanh toán hợp đồng điều khoản pháp luật cơ quan nhà nước thẩm quyền "
-            "thời hạn gia hạn chấm dứt tạm ngừng bồi thường thiệt hại bên thứ ba mật khẩu tài khoản").split()
+            "thời hạn gia hạn chấm dứt tạm ngừng bồi thường thiệt hại bên thứ ba mật khẩu tài khoản").split()  # noqa: SIM905
 EN_WORDS = ("customer service personal information security data system responsibility right obligation "
             "company use provide payment contract clause law authority competent term renewal termination "
-            "suspension compensation damage third party password account").split()
+            "suspension compensation damage third party password account").split()  # noqa: SIM905
 
 
 def sentence(rng: random.Random, words: list[str], length: int) -> str:

@@ -29,7 +29,8 @@ DEBRIS = [(re.compile(p, re.IGNORECASE), what) for p, what in (
 ADDRESS_WORD = re.compile(r"(?i)\b(at|website|web|e-?mail|hotline|tel|phone|address|tại|trang web|địa chỉ|"
                           r"điện thoại|thư điện tử)\s*:[ \t]*(\S*)")
 ADDRESS_LIKE = re.compile(r"@|://|www\.|\d{3}|\w\.[a-z]{2,}")
-STRAY_STOP = re.compile(r"([\w.]+)\.[ \t]+([a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]\w*)")
+LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+STRAY_STOP = re.compile(rf"([\w.]+)\.[ \t]+([{LOWER}]\w*)")
 DOUBLED_PUNCT = re.compile(r"(?<!\.)\.[ \t]+[.,;:]|[,;:][ \t]*[,;:]|(?<!\.)\.\.(?!\.)|\)\)|\(\(|\u2022\s*[–-]")
 AFTER_STOP = re.compile(r"(\w+)\.[ \t]+\([^)]*\)\.")
 MANGLED = re.compile(r"\b[a-z]{2,}\.[A-Z][a-z]+")

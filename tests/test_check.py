@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ContentRepo
+
 from generator.checks import BrandFacts, Chunk, check_chunk
 from generator.lint import CheckOptions, run_check
 
