@@ -6,12 +6,14 @@ import random
 import subprocess
 from pathlib import Path
 
-VI_WORDS = ("khách hàng dịch vụ thông tin cá nhân bảo mật dữ liệu hệ thống trách nhiệm quyền nghĩa vụ "
-            "công ty sử dụng cung cấp thanh toán hợp đồng điều khoản pháp luật cơ quan nhà nước thẩm quyền "
-            "thời hạn gia hạn chấm dứt tạm ngừng bồi thường thiệt hại bên thứ ba mật khẩu tài khoản").split()  # noqa: SIM905
-EN_WORDS = ("customer service personal information security data system responsibility right obligation "
-            "company use provide payment contract clause law authority competent term renewal termination "
-            "suspension compensation damage third party password account").split()  # noqa: SIM905
+VI_TEXT = ("khách hàng dịch vụ thông tin cá nhân bảo mật dữ liệu hệ thống trách nhiệm quyền nghĩa vụ "
+           "công ty sử dụng cung cấp thanh toán hợp đồng điều khoản pháp luật cơ quan nhà nước thẩm quyền "
+           "thời hạn gia hạn chấm dứt tạm ngừng bồi thường thiệt hại bên thứ ba mật khẩu tài khoản")
+EN_TEXT = ("customer service personal information security data system responsibility right obligation "
+           "company use provide payment contract clause law authority competent term renewal termination "
+           "suspension compensation damage third party password account")
+VI_WORDS = VI_TEXT.split()
+EN_WORDS = EN_TEXT.split()
 
 
 def sentence(rng: random.Random, words: list[str], length: int) -> str:
