@@ -28,6 +28,7 @@ from synth import make_repo  # noqa: E402
 
 from generator.build import BuildOptions, build, plan  # noqa: E402
 from generator.history import GitHistory  # noqa: E402
+from generator.lint import CheckOptions, run_check  # noqa: E402
 from generator.markdown_ext import PolicyExtension  # noqa: E402
 from generator.versions import read_versions  # noqa: E402
 
@@ -76,6 +77,7 @@ def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, fl
              for path, text in site.files.items() if path.endswith(".md")]
     figures = {"pages": len(pages),
                "history": timed(lambda: read_versions(GitHistory(repo).snapshots()), args.runs),
+               "check": timed(lambda: run_check(CheckOptions(root=repo)), args.runs),
                "build": timed(lambda: build(options), args.runs),
                "floor": timed(lambda: markdown_floor(pages), args.runs)}
     if args.stock:
@@ -99,7 +101,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"size: {args.brands} brands × {args.policies} policies × {args.versions} versions × 2 languages "
           f"({full['pages']} pages); median of {args.runs} runs")
-    for name in ("history", "build", "floor", "stock"):
+    for name in ("history", "check", "build", "floor", "stock"):
         if name in full:
             print(f"  {name:8} {full[name]:8.2f} s   (at {args.versions // 2} versions: {half[name]:.2f} s)")
     print(f"  cold build / Markdown-only floor:       {full['build'] / full['floor']:.2f}")
