@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -16,15 +18,19 @@ import jinja2
 import yaml
 
 from .assemble import Publication, assemble
+from .config import SiteConfig
+from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
-from .load import load_config, load_content
+from .load import load_config, load_content, load_wording
+from .model import Wording
 from .pages import VIETNAM, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
 from .versions import Key, Timeline, Version, check_record, make_version, read_versions, texts_at, timelines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CONSENT_SCRIPT = "theme/assets/javascripts/policy-consent.js"
 Report = Callable[[str], None]
 
 
@@ -83,12 +89,38 @@ def plan(options: BuildOptions) -> Plan:
         raise BuildError(problems)
     lines = _timelines(versions, drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
+    as_of = today(options.as_of)
+    consent = _consent(config, brands, load_wording(config, options.root / "content", options.root), lines,
+                       as_of, errors)
+    errors.raise_if_any(ContentError)
+    sri = subresource_integrity((TEMPLATES / CONSENT_SCRIPT).read_bytes())
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    sites = [p for b in brands for p in plan_brand(config, b, lines, today(options.as_of), pages,
-                                                   str(TEMPLATES / "theme"), options.strict, options.drafts)]
+    sites = [p for b in brands for p in plan_brand(config, b, lines, as_of, pages, str(TEMPLATES / "theme"),
+                                                   options.strict, options.drafts, consent.get(b, {}), sri)]
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     return Plan(sites, record, new, unpublished)
+
+
+def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
+             as_of: dt.date, errors: Collector) -> dict[str, dict[str, list[Snippet]]]:
+    """Every brand's consent snippets, by language."""
+    result: dict[str, dict[str, list[Snippet]]] = {}
+    for brand in brands:
+        if not config.brands[brand].forms:
+            continue
+        for lang in config.brand_languages(brand):
+            if lang not in wording:
+                errors.add(f"content/{lang}/consent.yml", 0, f"brand {brand!r} has forms but there is no "
+                           f"{lang!r} consent wording", "Write content/<lang>/consent.yml (see docs/consent.md).")
+                continue
+            result.setdefault(brand, {})[lang] = snippets(config, brand, lang, wording[lang], lines, as_of, errors)
+    return result
+
+
+def subresource_integrity(data: bytes) -> str:
+    """The `integrity` value of a file (SHA-384, base64)."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
 def _timelines(versions: dict[Key, list[Version]], drafts: dict[Key, Version], publication: Publication,
@@ -124,6 +156,14 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         write_lock(options.root, {**result.record, **result.new_versions})
         report(f"recorded {len(result.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
+
+
+def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
+                   ) -> tuple[bool, str, str]:
+    """`policygen consent verify`: (matches, why, the published text of that version)."""
+    found = read_versions(GitHistory(root).snapshots())
+    ok, match, reason = verify(timelines(found), brand, policy, lang, version, sha256)
+    return ok, reason, match.body if match is not None else ""
 
 
 def diff_report(root: Path, revisions: str, fmt: str) -> str:

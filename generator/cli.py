@@ -117,6 +117,32 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
     click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
 
 
+@main.group()
+def consent() -> None:
+    """Consent records: prove what a customer agreed to."""
+
+
+@consent.command("verify")
+@click.option("--brand", required=True, help="Brand id of the consent record.")
+@click.option("--policy", required=True, help="Policy id of the record (policy.<id>.version).")
+@click.option("--lang", required=True, help="Language of the record (consent.locale).")
+@click.option("--version", "version", required=True, help="Version id of the record (policy.<id>.version).")
+@click.option("--sha256", required=True, help="Hash of the record (policy.<id>.sha256).")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.pass_context
+def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, version: str, sha256: str,
+                   root: Path) -> None:
+    """Check a stored consent record against the published versions; print the text agreed to."""
+    from .build import verify_consent
+
+    ok, reason, text = _run(ctx, lambda: verify_consent(root, brand, policy, lang, version, sha256), None)
+    if not ok:
+        click.echo(f"NO MATCH: {reason}.", err=True)
+        sys.exit(1)
+    click.echo(f"MATCH: {brand}/{policy}/{lang}/{version}: {reason}. The text agreed to follows.", err=True)
+    click.echo(text, nl=False)
+
+
 def _run(ctx: click.Context, action, site_dir: Path | None):
     """Run `action`; turn our errors into plain lines and a non-zero exit."""
     try:

@@ -36,6 +36,15 @@ class PolicyDef(_Schema):
     """The policy's name in each language, used in navigation and links."""
 
 
+class FormDef(_Schema):
+    """A signup or request form of a brand, and the consents it asks for."""
+
+    purposes: Annotated[list[Id], Field(min_length=1)]
+    """Consent purposes (ids of content/<lang>/consent.yml), one unticked checkbox each."""
+    required: list[Id] = []
+    """Purposes the form cannot be sent without (never a marketing purpose)."""
+
+
 class BrandDef(_Schema):
     """A brand and the facts its policies are filled with."""
 
@@ -65,6 +74,8 @@ class BrandDef(_Schema):
     """Languages this brand publishes (default: all site languages)."""
     authoritative_language: str | None = None
     """The language whose text prevails (default: the site's)."""
+    forms: dict[Id, FormDef] = {}
+    """The brand's forms that carry consent checkboxes, by id."""
 
     @field_validator("policies")
     @classmethod
@@ -176,6 +187,12 @@ def _check_references(config: SiteConfig, doc: YamlDoc, path: str, errors: Colle
             if code not in codes:
                 errors.add(path, doc.line_of((*at, "languages")), f"brand {bid!r} uses unknown language {code!r}",
                            f"Use one of: {', '.join(codes)}.")
+        for form_id, form in brand.forms.items():
+            for purpose in form.required:
+                if purpose not in form.purposes:
+                    errors.add(path, doc.line_of((*at, "forms", form_id, "required")),
+                               f"form {form_id!r} requires {purpose!r}, which is not one of its purposes",
+                               "List it under `purposes:` too, or remove it from `required:`.")
         for name in ("legal_name", "services", "address"):
             value = getattr(brand, name)
             if value is not None:

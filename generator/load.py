@@ -4,13 +4,56 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from .config import ID_RE, SiteConfig, parse_config
 from .errors import Collector, ConfigError, ContentError, Problem
-from .model import Content
+from .model import Content, Wording
 from .parse import decode, parse_document
 from .yamlsrc import YamlProblem, parse_yaml
 
 OVERRIDE_SUFFIX = ".override.md"
+WORDING_FILE = "consent.yml"
+
+
+class _Label(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+
+
+class _WordingSchema(BaseModel):
+    """content/<lang>/consent.yml."""
+
+    model_config = ConfigDict(extra="forbid")
+    legend: str
+    purposes: dict[str, _Label]
+
+
+def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, Wording]:
+    """The consent wording of every language that has a consent.yml; ContentError lists every problem."""
+    errors = Collector()
+    result = {}
+    for lang in config.codes:
+        path = content_dir / lang / WORDING_FILE
+        if not path.exists():
+            continue
+        rel = _rel(path, root)
+        text = decode(path.read_bytes(), rel, errors)
+        try:
+            doc = parse_yaml(text or "", rel)
+            data = _WordingSchema.model_validate(doc.data or {})
+        except YamlProblem as exc:
+            errors.extend([exc.problem])
+            continue
+        except ValidationError as exc:
+            for err in exc.errors():
+                errors.add(rel, doc.line_of(tuple(err["loc"])), f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+                           "See docs/consent.md for the format.")
+            continue
+        result[lang] = Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid)))
+                                                  for pid, p in data.purposes.items()})
+    errors.raise_if_any(ContentError)
+    return result
 
 
 def load_config(path: Path, root: Path) -> SiteConfig:
@@ -49,6 +92,8 @@ def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
         if path.is_dir() or path.name.startswith("."):
             continue
         rel = "content/" + path.relative_to(content_dir).as_posix()
+        if path.name == WORDING_FILE and path.parent.parent == content_dir:
+            continue  # consent wording: see load_wording
         place = place_of(rel, config)
         if isinstance(place, Problem):
             errors.extend([Problem(_rel(path, root), place.line, place.message, place.hint)])

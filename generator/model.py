@@ -122,3 +122,12 @@ def number_clauses(outline: Iterable[tuple[str, int, bool]], style: str) -> dict
             counters[deeper] = 0
         numbers[clause_id] = Number(tuple(counters[: depth + 1]), style)
     return numbers
+
+
+@dataclass(frozen=True)
+class Wording:
+    """content/<lang>/consent.yml: the legend and each purpose's label (Jinja templates)."""
+
+    path: str
+    legend: str
+    labels: dict[str, tuple[str, int]]  # purpose id -> (label template, line)

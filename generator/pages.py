@@ -11,6 +11,7 @@ from babel.core import Locale
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
+from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections, sections
 from .i18n import _, _n, gettext_for, heading_number, long_date, ngettext_for
 from .markdown_ext import BODY_CLASS
@@ -22,9 +23,11 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese cale
 
 
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
-               pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool) -> list[SitePlan]:
+               pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
+               consent: dict[str, list[Snippet]], sri: str) -> list[SitePlan]:
     """Plans for every language of one brand."""
     plans = []
+    consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
     for lang in config.brand_languages(brand_id):
         ui = _Ui(config, brand_id, lang, pages)
         files: dict[str, str] = {}
@@ -37,6 +40,8 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             {"id": p, "title": config.policies[p].title[lang], "updated": long_date(v.meta.updated, lang)}
             for p, v in shown.items()])
         files["feed.xml"] = feed(ui, timelines)
+        if consent.get(lang):
+            files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of))
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict)))
@@ -205,6 +210,17 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
         lang=ui.lang, title=ui.t(_("Policy changes of %(brand)s")) % {"brand": brand.name}, site_url=site_url,
         updated=entries[0]["updated"] if entries else _timestamp(dt.date(2000, 1, 1)), author=brand.legal_name[ui.lang],
         entries=entries, material_label=ui.t(_("Material change")))
+
+
+def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date) -> dict[str, str]:
+    """The fragments, the manifest and the page that shows them to the web team."""
+    fragments = {s.form: fragment_html(s) for s in items}
+    files = {f"consent/{form}.html": html for form, html in fragments.items()}
+    files["consent/manifest.json"] = manifest_json
+    files["consent/index.md"] = ui.render(
+        "consent.md.j2", forms=[{"form": f, "fragment": h.rstrip()} for f, h in fragments.items()], sri=sri,
+        as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang))
+    return files
 
 
 def _timestamp(day: dt.date) -> str:
