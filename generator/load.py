@@ -50,7 +50,7 @@ def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str,
                 errors.add(rel, doc.line_of(tuple(err["loc"])), f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
                            "See docs/consent.md for the format.")
             continue
-        result[lang] = Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid)))
+        result[lang] = Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid, "label")))
                                                   for pid, p in data.purposes.items()})
     errors.raise_if_any(ContentError)
     return result
