@@ -36,6 +36,7 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             timeline = timelines[(brand_id, policy, lang)]
             shown[policy] = _shown(timeline, as_of, drafts)
             files.update(policy_files(ui, policy, timeline, as_of, drafts))
+            files.update(notice_files(ui, policy, timeline))
         files["index.md"] = ui.render("index.md.j2", policies=[
             {"id": p, "title": config.policies[p].title[lang], "updated": long_date(v.meta.updated, lang)}
             for p, v in shown.items()])
@@ -59,12 +60,15 @@ class _Ui:
         self.is_translation = lang != authority
         self.authority_name = Locale.parse(authority).get_display_name(lang)
 
+    def gettext(self, message: str, **values: Any) -> str:
+        """A UI string in this language, with its named values filled in (Jinja's `_`)."""
+        text = self.t(message)
+        return text % values if values else text
+
     def render(self, name: str, **context: Any) -> str:
         """Render a page template with this language's UI strings."""
-        t = self.t
         return self.pages.get_template(name).render(
-            brand=brand_values(self.config, self.brand_id, self.lang), lang=self.lang,
-            _=lambda s, **kw: t(s) % kw if kw else t(s), **context)
+            brand=brand_values(self.config, self.brand_id, self.lang), lang=self.lang, _=self.gettext, **context)
 
     def date(self, value: dt.date) -> str:
         return long_date(value, self.lang)
@@ -226,3 +230,26 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
 def _timestamp(day: dt.date) -> str:
     """An Atom date-time for a policy date (midnight in Vietnam)."""
     return dt.datetime.combine(day, dt.time(), VIETNAM).isoformat()
+
+
+def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
+    """For each material version: notices/<policy>-<version>.txt and .html, ready for the mailing tool."""
+    files = {}
+    site_url = language_url(ui.config, ui.brand_id, ui.lang)
+    html = jinja2.Environment(loader=ui.pages.loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    for version in timeline.versions:
+        previous = timeline.previous(version)
+        if not version.meta.material or previous is None:
+            continue
+        result = diff_sections(sections(previous.chunks, previous.outline), sections(version.chunks, version.outline))
+        numbers = {**_numbers(previous, ui.lang), **_numbers(version, ui.lang)}
+        context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
+                   "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",
+                   "diff_url": f"{site_url}{policy}/{version.id}/changes/",
+                   "changes": [f"{ui.t(STATUS[c.status])}: {_clause_name(ui, c.id, c.title, numbers)}"
+                               for c in result.changed]}
+        name = f"notices/{policy}-{version.id}"
+        files[f"{name}.txt"] = ui.render("notice.txt.j2", **context)
+        files[f"{name}.html"] = html.get_template("notice.html.j2").render(
+            brand=brand_values(ui.config, ui.brand_id, ui.lang), lang=ui.lang, _=ui.gettext, **context)
+    return files

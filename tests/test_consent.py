@@ -113,3 +113,24 @@ def test_required_purpose_must_be_a_purpose(mini):
     assert str(caught.value.problems[0]) == (
         "site.yml:36: form 'signup' requires 'terms', which is not one of its purposes. "
         "List it under `purposes:` too, or remove it from `required:`.")
+
+
+def test_material_change_writes_the_customer_notice_in_both_languages(mini):
+    mini.edit("content/vi/aup.md", "## Chấm dứt", "## Báo cáo {#reporting}\n\nBáo cáo sự cố ngay.\n\n## Chấm dứt")
+    mini.edit("content/en/aup.md", "## Termination", "## Reporting {#reporting}\n\nReport incidents.\n\n## Termination")
+    mini.edit("content/vi/aup.md", "updated: 2026-11-20", "updated: 2026-11-25\neffective: 2026-12-25\n"
+              "summary: Bổ sung nghĩa vụ báo cáo sự cố.\nmaterial: true")
+    mini.edit("content/en/aup.md", "updated: 2026-11-20", "updated: 2026-11-25\neffective: 2026-12-25\n"
+              "summary: Incidents must be reported.\nmaterial: true")
+    mini.commit("AUP: incident reporting (material)")
+    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, as_of=dt.date(2026, 11, 26)))
+    text = read(mini, "beta/notices/aup-2026-11-25.txt")
+    assert text.startswith("Tiêu đề: Beta: thay đổi Chính sách sử dụng từ ngày 25 tháng 12 năm 2026\n")
+    assert "Công ty Beta xin thông báo Chính sách sử dụng được sửa đổi. Phiên bản mới có hiệu lực từ ngày 25 " \
+           "tháng 12 năm 2026." in text
+    assert "- Bổ sung: 3. Báo cáo" in text
+    assert "https://beta.example/policies/aup/2026-11-25/changes/" in text
+    html = read(mini, "beta/en/notices/aup-2026-11-25.html")
+    assert "<li>Added: 3. Reporting</li>" in html and "Incidents must be reported." in html
+    assert '<a href="https://beta.example/policies/en/aup/2026-11-25/changes/">' in html
+    assert not (mini.root / "site/beta/notices/aup-2026-11-20.txt").exists()  # not material: no notice
