@@ -39,7 +39,7 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             files.update(notice_files(ui, policy, timeline))
         files["index.md"] = ui.render("index.md.j2", policies=[
             {"id": p, "title": config.policies[p].title[lang], "updated": long_date(v.meta.updated, lang)}
-            for p, v in shown.items()])
+            for p, v in shown.items()], has_consent=bool(consent.get(lang)))
         files["feed.xml"] = feed(ui, timelines)
         if consent.get(lang):
             files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of))

@@ -33,7 +33,7 @@ def main() -> None:
                 page.screenshot(path=SHOTS / f"policy-{lang}-{device}.png")
                 page.close()
         for name, path in (("changes-vi", "voip24h/aup/2026-11-22/changes/"),
-                           ("history-en", "voip24h/en/aup/history/")):
+                           ("history-en", "voip24h/en/aup/history/"), ("consent-vi", "cloudspace/consent/")):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{url}/{path}")
             page.screenshot(path=SHOTS / f"{name}-desktop.png")
