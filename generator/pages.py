@@ -91,6 +91,7 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
     for version in timeline.versions:
         banner = None if version is current else ("future" if version.meta.effective > as_of else "archived")
         files[f"{policy}/{version.id}/index.md"] = version_page(ui, timeline, version, "../", banner, None, False)
+        files[f"{policy}/{version.id}/sections.json"] = sections_json(ui, version)
         previous = timeline.previous(version)
         if previous is not None:
             files[f"{policy}/{version.id}/changes/index.md"] = changes_page(ui, policy, previous, version)
@@ -116,7 +117,18 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
     rows = [{"id": v.id, "updated": ui.date(v.meta.updated), "effective": ui.date(v.meta.effective),
              "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
              "has_previous": timeline.previous(v) is not None} for v in reversed(timeline.versions)]
-    return ui.render("history.md.j2", title=ui.title(policy), rows=rows)
+    labels = {"added": ui.t(STATUS["added"]), "removed": ui.t(STATUS["removed"]), "changed": ui.t(STATUS["changed"]),
+              "moved": ui.t(STATUS["moved"]), "none": ui.t(_("No clause changed.")),
+              "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:"))}
+    return ui.render("history.md.j2", title=ui.title(policy), rows=rows, labels=labels)
+
+
+def sections_json(ui: _Ui, version: Version) -> str:
+    """A version's clauses as compared (for comparing any two versions in the browser)."""
+    numbers = _numbers(version, ui.lang)
+    entries = [{"id": s.id, "level": s.level, "name": _clause_name(ui, s.id, s.title, numbers), "title": s.title,
+                "text": s.text} for s in sections(version.chunks, version.outline)]
+    return json.dumps({"version": version.id, "sections": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:

@@ -142,3 +142,21 @@ def test_changes_page_links_to_each_change_and_marks_insertions(site):
     assert " ".join(inserted.inner_text().split()) == "đã thêm: mạnh"  # the label is for screen readers
     assert "underline" in inserted.evaluate("e => getComputedStyle(e).textDecorationLine")
     page.close()
+
+
+def test_history_page_compares_any_two_versions(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/en/aup/history/")
+    page.select_option("select[name=from]", "2026-11-20")
+    page.select_option("select[name=to]", "2026-11-22")
+    page.get_by_role("button", name="Compare").click()
+    change = page.locator(".policy-compare__result section.policy-change--changed")
+    change.wait_for()
+    assert change.locator("h3").inner_text().startswith("2. Security")
+    assert " ".join(change.locator("ins").inner_text().split()) == "inserted: strong"
+    # The same version on both sides: nothing changed.
+    page.select_option("select[name=from]", "2026-11-22")
+    page.get_by_role("button", name="Compare").click()
+    page.locator(".policy-compare__result p", has_text="No clause changed.").wait_for()
+    page.close()
