@@ -145,6 +145,7 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
                 continue
         if fence is None:
             refs.extend(_references(line, number, path, errors))
+            _refuse_html(line, number, path, errors)
         (current["text"] if current is not None else preamble).append(line)
     if current is not None:
         clauses.append(_close(current))
@@ -205,6 +206,32 @@ def _heading(match: re.Match, line: int, path: str, errors: Collector, seen: dic
                   line=line, classes=classes)
 
 
+HTML_TAG = re.compile(r"<(/?[A-Za-z][\w-]*(?::[A-Za-z][\w-]*)?)(?=[\s/>])|<!--|<\?|<!\[CDATA\[", re.IGNORECASE)
+CODE_SPAN = re.compile(r"(`+).+?\1")
+UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript|file)\s*:|<\s*(javascript|data|vbscript):",
+                         re.IGNORECASE)
+
+
+def _refuse_html(line: str, number: int, path: str, errors: Collector) -> None:
+    """Policy text is Markdown only: raw HTML and script links are refused, never passed to a page."""
+    text = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)  # `<b>` in a code span is text
+    tag = HTML_TAG.search(text)  # the first one: its closing tag would only repeat the message
+    if tag:
+        errors.add(path, number, f"raw HTML {tag.group(0)}…> at column {tag.start() + 1} is not allowed",
+                   "Write Markdown instead (**bold**, [link](https://…), lists); see docs/content-format.md.")
+    link = UNSAFE_LINK.search(text)
+    if link:
+        errors.add(path, number, f"a {link.group(1) or link.group(2)}: link at column {link.start() + 1} "
+                   "is not allowed", "Link to an https:// address or a clause ([[id]]).")
+
+
+def _front_matter_html(meta: FrontMatter, path: str, errors: Collector) -> None:
+    """Titles and summaries reach the pages, the feed and the notices: no HTML there either."""
+    for name in ("title", "summary"):
+        if HTML_TAG.search(getattr(meta, name)):
+            errors.add(path, 2, f"raw HTML in `{name}` is not allowed", "Write plain text.")
+
+
 def _references(line: str, number: int, path: str, errors: Collector) -> list[Reference]:
     """The `[[id]]` references on one line."""
     found = []
@@ -226,6 +253,8 @@ def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | N
         return None
     yaml_text, body, body_line = split_front_matter(text, path, errors, required=not override)
     meta = parse_front_matter(yaml_text, path, errors, override) if yaml_text is not None else None
+    if meta is not None:
+        _front_matter_html(meta, path, errors)
     preamble, clauses, refs = parse_body(body, body_line, path, errors)
     if not override and not clauses:
         errors.add(path, body_line, "the policy has no clauses", "Add at least one `## Title {#id}` clause.")

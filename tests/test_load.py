@@ -132,3 +132,30 @@ def test_headings_in_fenced_code_are_text(mini):
     doc = load(mini).get("vi", "acme", "privacy")
     assert "## Not a clause" in doc.clauses[2].text
     assert "nothing" not in [r.target for r in doc.references]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("<script>alert(1)</script>", "raw HTML <script…> at column 1 is not allowed"),
+    ("Text <iframe src=x></iframe>", "raw HTML <iframe…> at column 6 is not allowed"),
+    ('<img src=x onerror="alert(1)">', "raw HTML <img…> at column 1 is not allowed"),
+    ("<svg><script>x</script></svg>", "raw HTML <svg…> at column 1 is not allowed"),
+    ("<style>body{display:none}</style>", "raw HTML <style…> at column 1 is not allowed"),
+    ("[Click](javascript:alert(1))", "a javascript: link at column 7 is not allowed"),
+    ("[Click]( data:text/html;base64,PGI+)", "a data: link at column 7 is not allowed"),
+    ("<!-- hidden -->", "raw HTML <!--…> at column 1 is not allowed"),
+])
+def test_raw_html_and_script_links_are_refused(mini, line, message):
+    mini.edit(VI_PRIVACY, "Khách hàng tự cung cấp.", line)
+    [problem] = problems(mini)
+    assert problem.startswith(f"{VI_PRIVACY}:12: {message}.")
+
+
+def test_markdown_that_looks_like_html_is_fine(mini):
+    mini.edit(VI_PRIVACY, "Khách hàng tự cung cấp.",
+              "Giá < 5 triệu, a<b, `<b>` trong mã, <https://acme.example> và <help@acme.example>.")
+    assert load(mini).get("vi", "acme", "privacy") is not None
+
+
+def test_html_in_the_title_is_refused(mini):
+    mini.edit(VI_PRIVACY, "title: Chính sách bảo mật", "title: Chính sách <b>bảo mật</b>")
+    assert problems(mini) == [f"{VI_PRIVACY}:2: raw HTML in `title` is not allowed. Write plain text."]
