@@ -137,6 +137,7 @@ def parse_config(doc: YamlDoc, path: str) -> SiteConfig:
             errors.add(path, doc.line_of(tuple(err["loc"])), *_describe(err))
         errors.raise_if_any(ConfigError)
     _check_references(config, doc, path, errors)
+    _check_plain_text(config, doc, path, errors)
     errors.raise_if_any(ConfigError)
     return config
 
@@ -164,6 +165,17 @@ _PATTERN_HINTS = {
     "email": "Write a plain address such as support@example.vn.",
     "code": "Use a language code such as vi or en.",
 }
+
+
+def _check_plain_text(config: SiteConfig, doc: YamlDoc, path: str, errors: Collector) -> None:
+    """Brand facts reach every page (mkdocs' templates print the site name unescaped): no markup."""
+    for bid, brand in config.brands.items():
+        for name in ("name", "legal_name", "services", "hotline", "address"):
+            value = getattr(brand, name)
+            texts = value.values() if isinstance(value, dict) else [value or ""]
+            if any(ch in text for text in texts for ch in "<>"):
+                errors.add(path, doc.line_of(("brands", bid, name)), f"brands.{bid}.{name} contains < or >",
+                           "Brand facts are plain text: remove the angle brackets.")
 
 
 def _check_references(config: SiteConfig, doc: YamlDoc, path: str, errors: Collector) -> None:

@@ -81,13 +81,22 @@ def test_manifest_says_when_consent_must_be_asked_again(mini):
                                                                                       "beta/consent/signup.html")
 
 
-def test_hostile_brand_name_is_escaped(mini):
-    mini.edit("site.yml", "    name: Beta\n", "    name: 'Beta <script>alert(1)</script> \"Q\" & co'\n")
-    mini.commit("Hostile name")
+def test_hostile_wording_and_brand_name_are_escaped(mini):
+    mini.edit("site.yml", "    name: Beta\n", "    name: 'Beta \"Q\" & co'\n")
+    mini.edit("content/en/consent.yml", "I agree to comply", "<script>alert(1)</script> I agree to comply")
+    mini.commit("Hostile wording")
     build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
-    fragment = read(mini, "beta/consent/signup.html")
-    assert "Beta &lt;script&gt;alert(1)&lt;/script&gt; &#34;Q&#34; &amp; co" in fragment
+    fragment = read(mini, "beta/en/consent/signup.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; I agree" in fragment and "Beta &#34;Q&#34; &amp; co" in fragment
     assert "<script>" not in fragment
+
+
+def test_markup_in_brand_facts_is_refused(mini):
+    mini.edit("site.yml", "    name: Beta\n", "    name: Beta <script>alert(1)</script>\n")
+    with pytest.raises(ConfigError) as caught:
+        build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
+    assert [str(p) for p in caught.value.problems] == [
+        "site.yml:26: brands.beta.name contains < or >. Brand facts are plain text: remove the angle brackets."]
 
 
 def test_wording_problems(mini):

@@ -17,7 +17,7 @@ from generator.build import BuildOptions, build, subresource_integrity
 
 pytestmark = pytest.mark.browser
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'"
-HOSTILE = "Beta <img src=x onerror=window.pwned=1> \"Q\""
+HOSTILE = "<img src=x onerror=window.pwned=1> \"Q\""
 
 
 def signup_page(site: Path, lang: str, component: bool) -> str:
@@ -40,9 +40,12 @@ def signup_page(site: Path, lang: str, component: bool) -> str:
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("consent") / "repo"
     shutil.copytree(FIXTURES / "mini", root)
-    site_yml = (root / "site.yml").read_text(encoding="utf-8").replace("    name: Beta\n", f"    name: '{HOSTILE}'\n")
-    (root / "site.yml").write_text(site_yml, encoding="utf-8")
-    ContentRepo(root).commit("Fixture with a hostile brand name")
+    # Brand facts with markup are refused by site.yml's schema; the wording is escaped where it is shown.
+    for lang in ("vi", "en"):
+        wording = root / "content" / lang / "consent.yml"
+        text = wording.read_text(encoding="utf-8").replace("{{ brand.name }}.", f"{{{{ brand.name }}}} {HOSTILE}.", 1)
+        wording.write_text(text.replace("label: ", "label: >-\n      ", 1), encoding="utf-8")
+    ContentRepo(root).commit("Fixture with hostile consent wording")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     posted: list[dict[str, list[str]]] = []
     site = root / "site"
