@@ -134,3 +134,12 @@ def test_brand_logo_is_copied_and_shown(built):
     assert (built.root / "site/acme/assets/logo.svg").read_text().startswith("<svg")
     assert 'src="../assets/logo.svg"' in page(built, "acme/privacy/index.html")
     assert not (built.root / "site/beta/assets/logo.svg").exists()
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(mini, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    for name in ("one", "two"):
+        build(BuildOptions(root=mini.root, site_dir=tmp_path / name, jobs=2, record=False))
+    one, two = tree_hashes(tmp_path / "one"), tree_hashes(tmp_path / "two")
+    assert len(one) > 50 and one == two
+    assert "acme/sitemap.xml.gz" in one and "beta/en/feed.xml" in one
