@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,16 +180,26 @@ def _build_all(plans: list[SitePlan], stage: Path, root: Path, jobs: int, report
     parts = stage / ".parts"
     workers = min(jobs or os.cpu_count() or 1, len(plans))
     tasks = [(plan_, str(parts / f"{plan_.brand}.{plan_.lang}"), root) for plan_ in plans]
+    problems: list[Problem] = []
+    done = 0
+
+    def finished(site: SitePlan, messages: list[Problem]) -> None:
+        nonlocal done
+        done += 1
+        problems.extend(messages)
+        report(f"[{done}/{len(tasks)}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
+
     if workers <= 1:
-        results = [_build_one(*task) for task in tasks]
+        for task in tasks:
+            finished(task[0], _build_one(*task))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_build_one, *zip(*tasks, strict=False)))
-    problems = [problem for messages in results for problem in messages]
+            futures = {pool.submit(_build_one, *task): task[0] for task in tasks}
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
     if problems:
         raise BuildError(problems)
     for plan_, out, _root in tasks:
-        report(f"built {plan_.brand} ({plan_.lang})")
         target = stage / plan_.brand / plan_.subdir if plan_.subdir else stage / plan_.brand
         if plan_.subdir:
             target.parent.mkdir(parents=True, exist_ok=True)
