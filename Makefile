@@ -16,7 +16,7 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/policygen serve
 
-test: $(STAMP) browser
+test: $(STAMP) browser node_modules/.installed
 	@$(BIN)/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
@@ -40,12 +40,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+# The Nu Html Checker (vnu-jar) and axe-core, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here), and a Java
+# runtime for the Nu Html Checker.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-noto-core"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-core' and retry." >&2; exit 1; \
+	    echo "Missing:$$missing. Install them (sudo apt-get install$$missing) and retry." >&2; exit 1; \
 	  fi; \
 	fi

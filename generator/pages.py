@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 import jinja2
@@ -46,7 +47,42 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict)))
-    return plans
+    return [_with_alternates(plan, plans) for plan in plans]
+
+
+def _with_alternates(plan: SitePlan, plans: list[SitePlan]) -> SitePlan:
+    """Give every page the address of its counterpart in each other language (for the switcher)."""
+    files = dict(plan.files)
+    for path, text in plan.files.items():
+        if not path.endswith(".md") or not text.startswith("---\n"):
+            continue
+        alternates = {other.lang: _counterpart(path, other.files) for other in plans if other is not plan}
+        files[path] = "---\nalternates: " + json.dumps(alternates) + "\n" + text[4:]
+    return replace(plan, files=files)
+
+
+def _counterpart(path: str, files: dict[str, str]) -> str:
+    """The URL of the same page in another language, or of the nearest page that exists there.
+
+    Versions are per language (a translation can be corrected on its own), so the counterpart of
+    a version is the other language's version that stood on that date.
+    """
+    if path in files:
+        return _url(path)
+    parts = path.split("/")
+    versions = sorted(p.split("/")[1] for p in files if p.startswith(f"{parts[0]}/") and p.count("/") == 2
+                      and p.endswith("/index.md") and p.split("/")[1][:1].isdigit())
+    if len(parts) >= 3 and parts[1][:1].isdigit():
+        earlier = [v for v in versions if v <= parts[1]]
+        if earlier and len(parts) == 3:
+            return f"{parts[0]}/{earlier[-1]}/"
+        return f"{parts[0]}/history/"
+    return f"{parts[0]}/" if f"{parts[0]}/index.md" in files else ""
+
+
+def _url(path: str) -> str:
+    """The directory URL of a page path (`aup/index.md` -> `aup/`)."""
+    return path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
 
 
 class _Ui:

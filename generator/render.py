@@ -133,13 +133,32 @@ def subdir(config: SiteConfig, lang: str) -> str:
 
 
 def brand_css(colour: str) -> str:
-    """The stylesheet that gives a brand's site its colour."""
+    """The stylesheet that gives a brand's site its colour, darkened if white text on it is hard to read."""
+    readable = readable_colour(colour)
     return (":root > * {\n"
-            f"  --md-primary-fg-color: {colour};\n"
-            f"  --md-primary-fg-color--light: {colour};\n"
-            f"  --md-primary-fg-color--dark: {colour};\n"
-            f"  --md-accent-fg-color: {colour};\n"
+            f"  --md-primary-fg-color: {readable};\n"
+            f"  --md-primary-fg-color--light: {readable};\n"
+            f"  --md-primary-fg-color--dark: {readable};\n"
+            f"  --md-accent-fg-color: {readable};\n"
+            f"  --md-typeset-a-color: {readable};\n"
             "}\n")
+
+
+def readable_colour(colour: str, ratio: float = 5.0) -> str:
+    """The colour, darkened just enough for WCAG AA contrast (4.5:1) with white and Material's light grey."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    while _contrast_with_white(rgb) < ratio:
+        rgb = [max(0, int(c * 0.95)) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _contrast_with_white(rgb: list[int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    return 1.05 / (luminance + 0.05)
 
 
 def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, strict: bool) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from browser import chromium, serve_dir  # noqa: E402
 from generator.build import BuildOptions, build  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
-PAGES = {"policy": "voip24h/{lang}terms/", "search": "vietnamserver/{lang}privacy/"}
+PAGES = {"policy": "voip24h/{lang}terms/", "changes": "voip24h/{lang}aup/2026-11-22/changes/",
+         "consent": "cloudspace/{lang}consent/", "search": "vietnamserver/{lang}privacy/"}
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
@@ -27,17 +28,16 @@ def main() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve_dir(site) as url, chromium() as browser:
         for lang, prefix in (("vi", ""), ("en", "en/")):
-            for device, (width, height) in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(f"{url}/{PAGES['policy'].format(lang=prefix)}")
-                page.screenshot(path=SHOTS / f"policy-{lang}-{device}.png")
-                page.close()
-        for name, path in (("changes-vi", "voip24h/aup/2026-11-22/changes/"),
-                           ("history-en", "voip24h/en/aup/history/"), ("consent-vi", "cloudspace/consent/")):
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{url}/{path}")
-            page.screenshot(path=SHOTS / f"{name}-desktop.png")
-            page.close()
+            for kind in ("policy", "changes", "consent"):
+                for device, (width, height) in WIDTHS.items():
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page.goto(f"{url}/{PAGES[kind].format(lang=prefix)}")
+                    page.screenshot(path=SHOTS / f"{kind}-{lang}-{device}.png")
+                    page.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/voip24h/en/aup/history/")
+        page.screenshot(path=SHOTS / "history-en-desktop.png")
+        page.close()
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/{PAGES['search'].format(lang='')}")
         page.wait_for_load_state("networkidle")

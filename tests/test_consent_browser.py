@@ -10,9 +10,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from browser import chromium
 from conftest import FIXTURES, ContentRepo
+
 from generator.build import BuildOptions, build, subresource_integrity
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def server(tmp_path_factory):
             self.send_header("Content-Security-Policy", CSP)
             super().end_headers()
 
-        def do_GET(self):  # noqa: N802 - the stdlib's name
+        def do_GET(self):
             parts = self.path.strip("/").split("/")
             if parts[0] == "signup":
                 page = signup_page(site, parts[1], component=parts[2] == "component").encode("utf-8")
@@ -72,7 +72,7 @@ def server(tmp_path_factory):
                 return
             super().do_GET()
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             length = int(self.headers["Content-Length"])
             posted.append(urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8")))
             self.send_response(200)
