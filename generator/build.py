@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,14 +144,21 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     """Build the sites into a staging directory and swap it in; return the brands built."""
     result = plan(options)
     site_dir = options.site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
     try:
-        _build_all(result.sites, stage, options.root, options.jobs, report)
-        brands = sorted({p.brand for p in result.sites})
-        _swap(stage, site_dir, brands)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(site_dir):
+            _recover(site_dir)
+            stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+            try:
+                _build_all(result.sites, stage, options.root, options.jobs, report)
+                brands = sorted({p.brand for p in result.sites})
+                _swap(stage, site_dir, brands)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+    except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
+        raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
+                                  f"Free disk space or fix the permissions, then build again; {site_dir.name}/ "
+                                  "was left as it was.")]) from None
     for path in result.unpublished:
         report(f"{path}: its changes are not published (no new `updated` date, or not committed yet)")
     if options.record and result.new_versions:
@@ -246,6 +255,27 @@ class _WarningLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _exclusive(site_dir: Path) -> Iterator[None]:
+    """One build at a time writes a site folder; a second one stops with a clear message."""
+    with open(site_dir.parent / f".{site_dir.name}.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([Problem(site_dir.name, 0, "another policygen build is writing this folder",
+                                      "Wait for it to finish, then build again.")]) from None
+        yield
+
+
+def _recover(site_dir: Path) -> None:
+    """Clean up after a build that was killed: stale staging folders, a swap cut between its renames."""
+    for stale in site_dir.parent.glob(f".{site_dir.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # we hold the lock: no other build owns them
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists() and not site_dir.exists():
+        os.replace(old, site_dir)
 
 
 def _swap(stage: Path, site_dir: Path, brands: list[str]) -> None:

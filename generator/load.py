@@ -74,7 +74,11 @@ def load_config(path: Path, root: Path) -> SiteConfig:
     config = parse_config(doc, rel)
     errors = Collector()
     for brand_id, brand in config.brands.items():
-        if brand.logo is not None and not (root / brand.logo).is_file():
+        inside = brand.logo is not None and (root / brand.logo).resolve().is_relative_to(root.resolve())
+        if brand.logo is not None and not inside:
+            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), f"logo {brand.logo!r} is outside the repository",
+                       "Put the logo in the repository and give its path relative to the root.")
+        elif brand.logo is not None and not (root / brand.logo).is_file():
             errors.add(rel, doc.line_of(("brands", brand_id, "logo")), f"logo file {brand.logo!r} does not exist",
                        "Give a path relative to the repository root, such as assets/logo.svg.")
         elif brand.logo is not None and Path(brand.logo).suffix.lower() not in (".svg", ".png"):

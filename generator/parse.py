@@ -52,8 +52,15 @@ class OverrideMatterSchema(FrontMatterSchema):
     updated: dt.date | None = None  # type: ignore[assignment]
 
 
+MAX_FILE_BYTES = 2_000_000  # a policy is tens of kilobytes; anything this big is a mistake
+
+
 def decode(raw: bytes, path: str, errors: Collector) -> str | None:
     """Decode UTF-8 strictly and normalize to NFC; report where decoding fails."""
+    if len(raw) > MAX_FILE_BYTES:
+        errors.add(path, 1, f"the file is {len(raw) // 1_000_000} MB, more than a policy can be",
+                   "Check that the right file was saved here.")
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         errors.add(path, 1, "the file starts with a byte-order mark (BOM)",
                    "Save it as UTF-8 without BOM (in VS Code: 'Save with Encoding' > 'UTF-8').")

@@ -1,0 +1,85 @@
+"""Faults mid-build: a kill, two builds at once, a full disk, a swap cut in half."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from generator import build as build_module
+from generator.build import BuildOptions, build
+from generator.errors import BuildError
+from test_build import tree_hashes
+
+
+@pytest.fixture
+def built(mini, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
+    return mini
+
+
+def test_a_killed_build_leaves_the_previous_site_and_the_next_build_is_correct(built):
+    site = built.root / "site"
+    before = tree_hashes(site)
+    built.edit("content/en/aup.md", "updated: 2026-11-20", "updated: 2026-11-21")
+    built.edit("content/vi/aup.md", "updated: 2026-11-20", "updated: 2026-11-21")
+    built.commit("AUP: new version")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--jobs", "1"], cwd=built.root,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(built.root.glob(".site.staging-*/.parts/*/site")):
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert tree_hashes(site) == before
+    build(BuildOptions(root=built.root, site_dir=site, jobs=1))
+    assert not list(built.root.glob(".site.staging-*"))
+    assert (site / "beta/aup/2026-11-21/index.html").is_file()
+    build(BuildOptions(root=built.root, site_dir=built.root / "fresh", jobs=1))
+    assert tree_hashes(site) == tree_hashes(built.root / "fresh")
+
+
+def test_two_builds_at_once_do_not_share_the_folder(built):
+    with open(built.root / ".site.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        with pytest.raises(BuildError) as caught:
+            build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))
+    assert str(caught.value.problems[0]) == ("site: another policygen build is writing this folder. "
+                                             "Wait for it to finish, then build again.")
+    build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))  # free again
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "No space left on device"),
+                                             (errno.EACCES, "Permission denied")])
+def test_a_full_disk_or_a_read_only_folder_is_a_clear_error(built, monkeypatch, code, words):
+    site = built.root / "site"
+    before = tree_hashes(site)
+
+    def fail(*_args):
+        raise OSError(code, words, str(site))
+
+    monkeypatch.setattr(build_module, "_swap", fail)
+    with pytest.raises(BuildError) as caught:
+        build(BuildOptions(root=built.root, site_dir=site, jobs=1))
+    assert str(caught.value.problems[0]) == (
+        f"{site}: cannot write the site ({words}). Free disk space or fix the permissions, then build again; "
+        "site/ was left as it was.")
+    assert tree_hashes(site) == before
+
+
+def test_a_swap_cut_between_its_renames_is_repaired(built):
+    site = built.root / "site"
+    before = tree_hashes(site)
+    os.replace(site, built.root / ".site.old")  # the state after the first rename of a swap
+    build(BuildOptions(root=built.root, site_dir=site, jobs=1))
+    assert tree_hashes(site) == before
+    assert not (built.root / ".site.old").exists()
