@@ -144,6 +144,9 @@ def parse_config(doc: YamlDoc, path: str) -> SiteConfig:
 
 def _describe(err: Any) -> tuple[str, str]:
     """A message and a hint for one pydantic error."""
+    if "[key]" in err["loc"]:  # a mapping key (a brand or policy id) that is not a valid id
+        where = ".".join(str(p) for p in err["loc"] if p != "[key]")
+        return f"{where}: {err['input']!r} is not a valid id", ID_HINT
     loc = ".".join(str(p) for p in err["loc"])
     field = str(err["loc"][-1]) if err["loc"] else ""
     if err["type"] == "missing":
