@@ -40,7 +40,7 @@ class FrontMatterSchema(BaseModel):
 
     @model_validator(mode="after")
     def _effective_not_before_update(self) -> FrontMatterSchema:
-        if self.effective is not None and self.effective < self.updated:
+        if self.effective is not None and self.updated is not None and self.effective < self.updated:
             raise ValueError("`effective` is earlier than `updated`")
         return self
 

@@ -55,6 +55,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         line = (mark.line + 1 + offset) if mark else first_line
         raise YamlProblem(Problem(path, line, f"malformed YAML: {exc.problem or exc}",
                                   "Check the indentation, colons and quotes on this line.")) from None
+    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
+        line = text.count("\n", 0, getattr(exc, "position", 0)) + first_line
+        raise YamlProblem(Problem(path, line, f"unreadable YAML: {str(exc).splitlines()[0]}",
+                                  "Remove control characters and save the file as plain UTF-8 text.")) from None
     if node is None:
         return YamlDoc(None)
     doc = YamlDoc(None)

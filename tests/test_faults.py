@@ -11,11 +11,11 @@ import sys
 import time
 
 import pytest
+from test_build import tree_hashes
 
 from generator import build as build_module
 from generator.build import BuildOptions, build
 from generator.errors import BuildError
-from test_build import tree_hashes
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""Property tests: generated input never crashes the loader or the diff, and diffs are exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.diff import Section, apply, diff_sections, normalize
+from generator.errors import Collector
+from generator.parse import parse_document
+from generator.yamlsrc import YamlProblem, parse_yaml
+
+LINES = st.sampled_from([
+    "## Tiêu đề {#a}", "## Title {#b}", "### {#a-1}", "#### Điểm {#a-1-x}", "# H1", "##### deep {#z}",
+    "## No id", "## Bad {#Bad_Id}", "Văn bản [[a]] và [[b]].", "[[Not an id]]", "```", "<b>html</b>",
+    "[x](javascript:alert(1))", "{{ brand.name }}", "{% if %}", "- mục", "", "Đoạn văn thường.", "---",
+    "\u00a0 \u2022 – ", "title: x", "{#a}", "[[a]", "## Dup {#a}"])
+FRONT = st.sampled_from([
+    "title: Chính sách", "updated: 2026-11-21", "updated: 21/11/2026", "effective: 2026-11-01",
+    "effective: 2027-01-01", "summary: Thay đổi", "material: true", "material: maybe", "numbering: sections",
+    "numbering: roman", "author: x", "title:", "[broken", "a: &x 1", "b: *x", "title: !!python/none ''",
+    "updated: 2026-11-21\nupdated: 2026-11-22", "- list", "title: <b>x</b>"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FRONT, max_size=6), st.lists(LINES, max_size=25), st.booleans(), st.booleans())
+def test_the_loader_either_loads_or_reports_never_crashes(front, body, fenced, override):
+    text = ("---\n" + "\n".join(front) + "\n---\n" if fenced else "") + "\n".join(body)
+    errors = Collector()
+    doc = parse_document(text.encode("utf-8"), "content/vi/aup.md", "vi", "aup", None, override, errors)
+    assert doc is not None or errors.problems or override
+    for problem in errors.problems:
+        assert str(problem).startswith("content/vi/aup.md")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_are_reported_not_raised(raw):
+    errors = Collector()
+    parse_document(raw, "content/en/aup.md", "en", "aup", None, False, errors)
+    assert all(str(p).startswith("content/en/aup.md") for p in errors.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_yaml_text_is_parsed_or_reported(text):
+    try:
+        parse_yaml(text, "site.yml")
+    except YamlProblem as exc:
+        assert str(exc.problem).startswith("site.yml")
+
+
+WORDS = st.lists(st.sampled_from(["bảo", "mật", "dữ", "liệu", "khách", "hàng", "đ", ",", ".", " ", "\n"]),
+                 max_size=15).map("".join)
+SECTIONS = st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from(["T", "U"]), WORDS), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SECTIONS, SECTIONS)
+def test_the_clause_diff_of_a_to_b_applied_to_a_gives_b(old_raw, new_raw):
+    old = list({cid: Section(cid, 2, title, normalize(text)) for cid, title, text in old_raw}.values())
+    new = list({cid: Section(cid, 2, title, normalize(text)) for cid, title, text in new_raw}.values())
+    result = diff_sections(old, new)
+    by_id = {c.id: c for c in result.changes}
+    before = {s.id: s for s in old}
+    assert {c.id for c in result.changes} == {s.id for s in old} | {s.id for s in new}
+    for section in new:
+        change = by_id[section.id]
+        if change.status == "added":
+            assert section.id not in before
+        elif before[section.id].title == section.title:
+            assert apply(change.words) == (before[section.id].text, section.text)
+    for section in old:
+        if section.id not in {s.id for s in new}:
+            assert by_id[section.id].status == "removed"
+
+
+def test_dates_are_dates():
+    # A guard for the strategies above: YAML dates load as dates, as the front matter schema expects.
+    assert parse_yaml("updated: 2026-11-21", "x").data == {"updated": dt.date(2026, 11, 21)}
