@@ -20,12 +20,13 @@ import jinja2
 import yaml
 
 from .assemble import Publication, assemble
+from .banner import banner_css, banner_json
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
-from .load import load_config, load_content, load_wording
-from .model import Wording
+from .load import load_banner_wording, load_config, load_content, load_wording
+from .model import BannerWording, Wording
 from .pages import VIETNAM, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
@@ -33,6 +34,7 @@ from .versions import Key, Timeline, Version, check_record, make_version, read_v
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CONSENT_SCRIPT = "theme/assets/javascripts/policy-consent.js"
+BANNER_SCRIPT = "theme/assets/javascripts/policy-banner.js"
 Report = Callable[[str], None]
 
 
@@ -96,10 +98,14 @@ def plan(options: BuildOptions) -> Plan:
                        as_of, errors)
     errors.raise_if_any(ContentError)
     sri = subresource_integrity((TEMPLATES / CONSENT_SCRIPT).read_bytes())
+    banners = _banners(config, brands, load_banner_wording(config, options.root / "content", options.root), lines,
+                       as_of, errors)
+    errors.raise_if_any(ContentError)
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     sites = [p for b in brands for p in plan_brand(config, b, lines, as_of, pages, str(TEMPLATES / "theme"),
-                                                   options.strict, options.drafts, consent.get(b, {}), sri)]
+                                                   options.strict, options.drafts, consent.get(b, {}), sri,
+                                                   banners.get(b))]
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     return Plan(sites, record, new, unpublished)
 
@@ -117,6 +123,21 @@ def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording],
                            f"{lang!r} consent wording", "Write content/<lang>/consent.yml (see docs/consent.md).")
                 continue
             result.setdefault(brand, {})[lang] = snippets(config, brand, lang, wording[lang], lines, as_of, errors)
+    return result
+
+
+def _banners(config: SiteConfig, brands: list[str], wording: dict[str, BannerWording], lines: dict[Key, Timeline],
+             as_of: dt.date, errors: Collector) -> dict[str, dict]:
+    """Each brand's banner: its JSON, its stylesheet, the SRI hashes, the reopen link's text."""
+    result = {}
+    script = subresource_integrity((TEMPLATES / BANNER_SCRIPT).read_bytes())
+    for brand in brands:
+        if config.brands[brand].banner is None:
+            continue
+        data = banner_json(config, brand, wording, lines, as_of, errors)
+        css = banner_css(config.brands[brand].colour)
+        result[brand] = {"json": data, "css": css, "css_sri": subresource_integrity(css.encode("utf-8")),
+                         "js_sri": script, "reopen": {lang: w.texts["reopen"] for lang, w in wording.items()}}
     return result
 
 

@@ -45,6 +45,15 @@ class FormDef(_Schema):
     """Purposes the form cannot be sent without (never a marketing purpose)."""
 
 
+class BannerDef(_Schema):
+    """The consent banner of a brand's own website."""
+
+    policy: Id
+    """The policy the banner links to and records the version of (usually privacy)."""
+    purposes: Annotated[list[Id], Field(min_length=1)]
+    """Cookie purposes (ids of content/<lang>/banner.yml); `necessary` is always on, the others off."""
+
+
 class BrandDef(_Schema):
     """A brand and the facts its policies are filled with."""
 
@@ -76,6 +85,8 @@ class BrandDef(_Schema):
     """The language whose text prevails (default: the site's)."""
     forms: dict[Id, FormDef] = {}
     """The brand's forms that carry consent checkboxes, by id."""
+    banner: BannerDef | None = None
+    """The consent banner of the brand's website, if it has one."""
 
     @field_validator("policies")
     @classmethod
@@ -202,6 +213,10 @@ def _check_references(config: SiteConfig, doc: YamlDoc, path: str, errors: Colle
             if code not in codes:
                 errors.add(path, doc.line_of((*at, "languages")), f"brand {bid!r} uses unknown language {code!r}",
                            f"Use one of: {', '.join(codes)}.")
+        if brand.banner is not None and brand.banner.policy not in brand.policies:
+            errors.add(path, doc.line_of((*at, "banner", "policy")),
+                       f"the banner of {bid!r} links {brand.banner.policy!r}, which the brand does not publish",
+                       f"Use one of: {', '.join(brand.policies)}.")
         for form_id, form in brand.forms.items():
             for purpose in form.required:
                 if purpose not in form.purposes:

@@ -8,12 +8,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .config import ID_RE, SiteConfig, parse_config
 from .errors import Collector, ConfigError, ContentError, Problem
-from .model import Content, Wording
+from .model import BannerWording, Content, Wording
 from .parse import decode, parse_document
 from .yamlsrc import YamlProblem, parse_yaml
 
 OVERRIDE_SUFFIX = ".override.md"
 WORDING_FILE = "consent.yml"
+BANNER_FILE = "banner.yml"
 
 
 class _Label(BaseModel):
@@ -96,8 +97,8 @@ def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
         if path.is_dir() or path.name.startswith("."):
             continue
         rel = "content/" + path.relative_to(content_dir).as_posix()
-        if path.name == WORDING_FILE and path.parent.parent == content_dir:
-            continue  # consent wording: see load_wording
+        if path.name in (WORDING_FILE, BANNER_FILE) and path.parent.parent == content_dir:
+            continue  # consent and banner wording: see load_wording and load_banner_wording
         place = place_of(rel, config)
         if isinstance(place, Problem):
             errors.extend([Problem(_rel(path, root), place.line, place.message, place.hint)])
@@ -142,3 +143,48 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+
+
+class _BannerPurpose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    description: str
+
+
+class _BannerSchema(BaseModel):
+    """content/<lang>/banner.yml."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    text: str
+    accept: str
+    reject: str
+    save: str
+    reopen: str
+    purposes: dict[str, _BannerPurpose]
+
+
+def load_banner_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, BannerWording]:
+    """The banner wording of every language that has a banner.yml; ContentError lists every problem."""
+    errors = Collector()
+    result = {}
+    for lang in config.codes:
+        path = content_dir / lang / BANNER_FILE
+        if not path.exists():
+            continue
+        rel = _rel(path, root)
+        try:
+            doc = parse_yaml(decode(path.read_bytes(), rel, errors) or "", rel)
+            data = _BannerSchema.model_validate(doc.data or {})
+        except YamlProblem as exc:
+            errors.extend([exc.problem])
+            continue
+        except ValidationError as exc:
+            for err in exc.errors():
+                errors.add(rel, doc.line_of(tuple(err["loc"])), f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+                           "See docs/banner.md for the format.")
+            continue
+        texts = data.model_dump(exclude={"purposes"})
+        result[lang] = BannerWording(rel, texts, {p: (v.label, v.description) for p, v in data.purposes.items()})
+    errors.raise_if_any(ContentError)
+    return result

@@ -131,3 +131,12 @@ class Wording:
     path: str
     legend: str
     labels: dict[str, tuple[str, int]]  # purpose id -> (label template, line)
+
+
+@dataclass(frozen=True)
+class BannerWording:
+    """content/<lang>/banner.yml: texts (Jinja templates) and the purposes' labels."""
+
+    path: str
+    texts: dict[str, str]  # title, text, accept, reject, save, reopen
+    purposes: dict[str, tuple[str, str]]  # purpose id -> (label, description)

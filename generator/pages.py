@@ -25,7 +25,7 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese cale
 
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
                pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
-               consent: dict[str, list[Snippet]], sri: str) -> list[SitePlan]:
+               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, str] | None = None) -> list[SitePlan]:
     """Plans for every language of one brand."""
     plans = []
     consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
@@ -43,10 +43,13 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             for p, v in shown.items()], has_consent=bool(consent.get(lang)))
         files["feed.xml"] = feed(ui, timelines)
         if consent.get(lang):
-            files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of))
+            files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of, banner))
+        if banner:
+            files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
+        reopen = banner["reopen"][lang] if banner else ""
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
-                              mkdocs_config(config, brand_id, lang, theme_dir, strict)))
+                              mkdocs_config(config, brand_id, lang, theme_dir, strict, reopen)))
     return [_with_alternates(plan, plans) for plan in plans]
 
 
@@ -264,14 +267,15 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
         entries=entries, material_label=ui.t(_("Material change")))
 
 
-def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date) -> dict[str, str]:
+def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
+                  banner: dict[str, str] | None) -> dict[str, str]:
     """The fragments, the manifest and the page that shows them to the web team."""
     fragments = {s.form: fragment_html(s) for s in items}
     files = {f"consent/{form}.html": html for form, html in fragments.items()}
     files["consent/manifest.json"] = manifest_json
     files["consent/index.md"] = ui.render(
         "consent.md.j2", forms=[{"form": f, "fragment": h.rstrip()} for f, h in fragments.items()], sri=sri,
-        as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang))
+        as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner)
     return files
 
 

@@ -161,7 +161,8 @@ def _contrast_with_white(rgb: list[int]) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, strict: bool) -> dict[str, Any]:
+def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, strict: bool,
+                  banner_reopen: str = "") -> dict[str, Any]:
     """The mkdocs.yml of one brand and language (docs_dir and site_dir are set by the build)."""
     brand = config.brands[brand_id]
     t = gettext_for(lang)
@@ -184,8 +185,10 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "strict": strict,
         "copyright": f"© {brand.legal_name[lang]}",
         "theme": theme,
-        "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"],
-        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js"],
+        "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"] + (["banner/banner.css"] if banner_reopen
+                                                                               else []),
+        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js"]
+        + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
         "markdown_extensions": ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
                                 {"toc": {"permalink": True, "toc_depth": 2}},
@@ -193,7 +196,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "nav": nav,
         "validation": {"links": {"absolute_links": "relative_to_docs", "anchors": "warn",
                                  "unrecognized_links": "warn"}},
-        "extra": {"alternate": alternates, "generator": False, "policygen": {"brand": brand_id, "lang": lang}},
+        "extra": {"alternate": alternates, "generator": False,
+                  "policygen": {"brand": brand_id, "lang": lang, "banner_reopen": banner_reopen}},
     }
 
 
