@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import markdown  # noqa: E402
-from synth import make_repo  # noqa: E402
+from synth import make_repo, policy_text  # noqa: E402
 
 from generator.build import BuildOptions, build, plan  # noqa: E402
 from generator.history import GitHistory  # noqa: E402
@@ -68,6 +68,17 @@ def stock_mkdocs(pages: list[tuple[str, str]], work: Path) -> float:
     return time.perf_counter() - start
 
 
+def add_version(repo: Path, version: int, args: argparse.Namespace) -> None:
+    """Commit one new version of one policy of one brand (both languages)."""
+    import random
+
+    for lang in ("vi", "en"):
+        (repo / "content" / lang / "b0" / "p0.md").write_text(
+            policy_text(random.Random(version), lang, version, 12, 160), encoding="utf-8")
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=b@example.invalid"]
+    subprocess.run([*git, "commit", "-q", "-am", f"p0: version {version}"], cwd=repo, check=True)
+
+
 def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, float]:
     """Every figure for one repository size."""
     repo = make_repo(work / f"repo-{versions}", args.brands, args.policies, versions)
@@ -75,11 +86,18 @@ def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, fl
     result = plan(options)
     pages = [(f"{site.brand}/{site.lang}/{path}", text) for site in result.sites
              for path, text in site.files.items() if path.endswith(".md")]
+    def cold() -> None:
+        shutil.rmtree(options.site_dir, ignore_errors=True)
+        build(options)
+
     figures = {"pages": len(pages),
                "history": timed(lambda: read_versions(GitHistory(repo).snapshots()), args.runs),
                "check": timed(lambda: run_check(CheckOptions(root=repo)), args.runs),
-               "build": timed(lambda: build(options), args.runs),
+               "build": timed(cold, args.runs),
                "floor": timed(lambda: markdown_floor(pages), args.runs)}
+    figures["unchanged"] = timed(lambda: build(options), args.runs)
+    added = iter(range(versions, versions + args.runs))
+    figures["one new"] = timed(lambda: (add_version(repo, next(added), args), build(options)), args.runs)
     if args.stock:
         figures["stock"] = stock_mkdocs(pages, work / f"stock-{versions}")
     return figures
@@ -101,12 +119,14 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"size: {args.brands} brands × {args.policies} policies × {args.versions} versions × 2 languages "
           f"({full['pages']} pages); median of {args.runs} runs")
-    for name in ("history", "check", "build", "floor", "stock"):
+    for name in ("history", "check", "build", "unchanged", "one new", "floor", "stock"):
         if name in full:
-            print(f"  {name:8} {full[name]:8.2f} s   (at {args.versions // 2} versions: {half[name]:.2f} s)")
+            print(f"  {name:9} {full[name]:8.2f} s   (at {args.versions // 2} versions: {half[name]:.2f} s)")
     print(f"  cold build / Markdown-only floor:       {full['build'] / full['floor']:.2f}")
     if "stock" in full:
         print(f"  cold build / stock mkdocs-material:     {full['build'] / full['stock']:.2f}")
+    print(f"  rebuild, nothing changed / cold build:  {full['unchanged'] / full['build']:.3f}")
+    print(f"  rebuild after one new version / cold:   {full['one new'] / full['build']:.3f}")
     print(f"  build time when versions double:        × {full['build'] / half['build']:.2f}")
     print(f"  history read when versions double:      × {full['history'] / half['history']:.2f}")
     print(f"  peak memory of this process:            {peak:.0f} MB (mkdocs runs in worker processes)")

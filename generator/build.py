@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -66,7 +67,7 @@ def today(as_of: dt.date | None = None) -> dt.date:
     """The build's notion of today: --as-of, else SOURCE_DATE_EPOCH, else the date in Vietnam."""
     if as_of is not None:
         return as_of
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
     moment = dt.datetime.fromtimestamp(int(epoch), VIETNAM) if epoch else dt.datetime.now(VIETNAM)
     return moment.date()
 
@@ -171,9 +172,17 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             _recover(site_dir)
             stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
             try:
-                _build_all(result.sites, stage, options.root, options.jobs, report)
+                prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root) for p in result.sites}
+                cache = _read_cache(site_dir)
+                fresh = [p for p in result.sites if cache.get(f"{p.brand}/{p.lang}") != prints[f"{p.brand}/{p.lang}"]
+                         or not _reuse(p, site_dir, stage, result.sites)]
+                _build_all(fresh, stage, options.root, options.jobs, report)
+                if len(fresh) < len(result.sites):
+                    report(f"reused {len(result.sites) - len(fresh)} unchanged site(s) of the last build")
                 brands = sorted({p.brand for p in result.sites})
                 _swap(stage, site_dir, brands)
+                _write_cache(site_dir, {**{k: v for k, v in cache.items() if k.split("/")[0] not in brands},
+                                        **prints})
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
     except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
@@ -231,10 +240,10 @@ def _build_all(plans: list[SitePlan], stage: Path, root: Path, jobs: int, report
         raise BuildError(problems)
     for plan_, out, _root in tasks:
         target = stage / plan_.brand / plan_.subdir if plan_.subdir else stage / plan_.brand
-        if plan_.subdir:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(out + "/site", target)
-    shutil.rmtree(parts)
+        target.mkdir(parents=True, exist_ok=True)  # it may hold another language's reused output
+        for child in Path(out, "site").iterdir():
+            os.replace(child, target / child.name)
+    shutil.rmtree(parts, ignore_errors=True)
 
 
 def _build_one(site: SitePlan, out: str, root: Path) -> list[Problem]:
@@ -276,6 +285,50 @@ class _WarningLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def fingerprint(site: SitePlan, root: Path) -> str:
+    """Everything a site's output depends on: its pages, its config, the theme, the generator, the date."""
+    digest = hashlib.sha256()
+    for rel, text in sorted(site.files.items()):
+        digest.update(f"{rel}\0{text}\0".encode())
+    for rel, source in sorted(site.copies.items()):
+        digest.update(rel.encode() + (root / source).read_bytes())
+    digest.update(json.dumps(site.mkdocs, sort_keys=True, default=str).encode())
+    for path in sorted([*(TEMPLATES / "theme").rglob("*"), *Path(__file__).parent.glob("*.py")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", dt.date.today().isoformat()).encode())
+    return digest.hexdigest()
+
+
+def _cache_file(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.cache.json")
+
+
+def _read_cache(site_dir: Path) -> dict[str, str]:
+    """The fingerprints of the sites in site_dir, as the last build wrote them."""
+    try:
+        return json.loads(_cache_file(site_dir).read_text(encoding="utf-8")) if site_dir.exists() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(site_dir: Path, prints: dict[str, str]) -> None:
+    _cache_file(site_dir).write_text(json.dumps(prints, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -> bool:
+    """Hard-link an unchanged site's last output into the stage; False if it is not there."""
+    source = site_dir / site.brand / site.subdir if site.subdir else site_dir / site.brand
+    if not source.is_dir():
+        return False
+    others = {p.subdir for p in sites if p.brand == site.brand and p.subdir and p is not site}
+    target = stage / site.brand / site.subdir if site.subdir else stage / site.brand
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True,
+                    ignore=lambda folder, names: [n for n in names if Path(folder) == source and n in others])
+    return True
 
 
 @contextmanager

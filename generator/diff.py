@@ -125,17 +125,41 @@ def tokens(text: str) -> list[str]:
 
 def word_diff(old: str, new: str) -> list[Op]:
     """The word-level redline turning `old` into `new`; joining "=" and "+" parts gives `new`."""
+    if old == new:  # most clauses of a new version are unchanged: no need to diff them
+        return [("=", old)] if old else []
     a, b = tokens(old), tokens(new)
-    ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    # Edits are local: match the common head and tail first, so SequenceMatcher (quadratic on the
+    # many repeated space tokens) only sees the changed middle.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head: len(a) - tail], b[head: len(b) - tail]
+    ops: list[Op] = [("=", "".join(a[:head]))] if head else []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=middle_a, b=middle_b, autojunk=False).get_opcodes():
         if tag == "equal":
-            ops.append(("=", "".join(a[i1:i2])))
+            ops.append(("=", "".join(middle_a[i1:i2])))
             continue
         if i2 > i1:
-            ops.append(("-", "".join(a[i1:i2])))
+            ops.append(("-", "".join(middle_a[i1:i2])))
         if j2 > j1:
-            ops.append(("+", "".join(b[j1:j2])))
-    return _merge_across_spaces(ops)
+            ops.append(("+", "".join(middle_b[j1:j2])))
+    if tail:
+        ops.append(("=", "".join(a[len(a) - tail:])))
+    return _merge_across_spaces(_join_equal(ops))
+
+
+def _join_equal(ops: list[Op]) -> list[Op]:
+    """Adjacent runs of the same kind as one."""
+    joined: list[Op] = []
+    for op, text in ops:
+        if joined and joined[-1][0] == op:
+            joined[-1] = (op, joined[-1][1] + text)
+        else:
+            joined.append((op, text))
+    return joined
 
 
 def _merge_across_spaces(ops: list[Op]) -> list[Op]:

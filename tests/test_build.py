@@ -143,3 +143,21 @@ def test_two_builds_of_the_same_commit_are_byte_identical(mini, monkeypatch, tmp
     one, two = tree_hashes(tmp_path / "one"), tree_hashes(tmp_path / "two")
     assert len(one) > 50 and one == two
     assert "acme/sitemap.xml.gz" in one and "beta/en/feed.xml" in one
+
+
+def test_a_rebuild_reuses_unchanged_sites_and_equals_a_cold_build(mini, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    site, day = mini.root / "site", dt.date(2026, 11, 22)
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day))
+    said: list[str] = []
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day), report=said.append)
+    assert said == ["reused 4 unchanged site(s) of the last build"]
+    for lang in ("vi", "en"):
+        mini.edit(f"content/{lang}/acme/privacy.md", "updated: 2026-11-21", "updated: 2026-11-22")
+    mini.commit("ACME privacy: new version")
+    said.clear()
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=dt.date(2026, 11, 22)), report=said.append)
+    assert sorted(s.split("] ")[1] for s in said if "built" in s) == ["built acme (en)", "built acme (vi)"]
+    assert "reused 2 unchanged site(s) of the last build" in said
+    build(BuildOptions(root=mini.root, site_dir=tmp_path / "cold", jobs=1, as_of=dt.date(2026, 11, 22)))
+    assert tree_hashes(site) == tree_hashes(tmp_path / "cold")
