@@ -112,7 +112,7 @@ def test_failed_build_leaves_the_previous_site_untouched(built):
     ]
     assert "Traceback" not in result.stderr
     assert tree_hashes(built.root / "site") == before
-    assert not list(built.root.glob(".site.*")), "no staging folder is left behind"
+    assert not list(built.root.glob(".site.staging-*")), "no staging folder is left behind"
 
 
 def test_cli_build_succeeds_and_reports(mini):
