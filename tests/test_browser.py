@@ -160,3 +160,19 @@ def test_history_page_compares_any_two_versions(site):
     page.get_by_role("button", name="Compare").click()
     page.locator(".policy-compare__result p", has_text="No clause changed.").wait_for()
     page.close()
+
+
+def test_the_consent_snippet_page_shows_working_snippets(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/beta/en/consent/")
+    live = page.locator(".policy-consent-demo fieldset.policy-consent")
+    assert live.locator("legend").inner_text() == "Your consent"
+    box = live.locator("input[name='consent.aup']")
+    assert not box.is_checked()
+    live.locator(f"label[for='{box.get_attribute('id')}']").click(position={"x": 2, "y": 2})
+    assert box.is_checked()
+    link = live.locator("a").first
+    assert link.get_attribute("href") == "https://beta.example/policies/en/aup/2026-11-22/"
+    assert "integrity=\"sha384-" in page.locator("pre").nth(1).inner_text()
+    page.close()
