@@ -10,7 +10,7 @@ from .config import ID_RE, SiteConfig, parse_config
 from .errors import Collector, ConfigError, ContentError, Problem
 from .model import BannerWording, Content, Wording
 from .parse import decode, parse_document
-from .yamlsrc import YamlProblem, parse_yaml
+from .yamlsrc import YamlDoc, YamlProblem, parse_yaml
 
 OVERRIDE_SUFFIX = ".override.md"
 WORDING_FILE = "consent.yml"
@@ -30,31 +30,35 @@ class _WordingSchema(BaseModel):
     purposes: dict[str, _Label]
 
 
-def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, Wording]:
-    """The consent wording of every language that has a consent.yml; ContentError lists every problem."""
+def _load_per_language(config: SiteConfig, content_dir: Path, root: Path, name: str, schema: type[BaseModel],
+                       doc_page: str) -> dict[str, tuple[str, YamlDoc, BaseModel]]:
+    """content/<lang>/<name> of every language that has one, validated; ContentError lists every problem."""
     errors = Collector()
     result = {}
     for lang in config.codes:
-        path = content_dir / lang / WORDING_FILE
+        path = content_dir / lang / name
         if not path.exists():
             continue
         rel = _rel(path, root)
-        text = decode(path.read_bytes(), rel, errors)
         try:
-            doc = parse_yaml(text or "", rel)
-            data = _WordingSchema.model_validate(doc.data or {})
+            doc = parse_yaml(decode(path.read_bytes(), rel, errors) or "", rel)
+            result[lang] = (rel, doc, schema.model_validate(doc.data or {}))
         except YamlProblem as exc:
             errors.extend([exc.problem])
-            continue
         except ValidationError as exc:
             for err in exc.errors():
                 errors.add(rel, doc.line_of(tuple(err["loc"])), f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                           "See docs/consent.md for the format.")
-            continue
-        result[lang] = Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid, "label")))
-                                                  for pid, p in data.purposes.items()})
+                           f"See {doc_page} for the format.")
     errors.raise_if_any(ContentError)
     return result
+
+
+def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, Wording]:
+    """The consent wording (consent.yml) of every language that has one."""
+    found = _load_per_language(config, content_dir, root, WORDING_FILE, _WordingSchema, "docs/consent.md")
+    return {lang: Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid, "label")))
+                                             for pid, p in data.purposes.items()})
+            for lang, (rel, doc, data) in found.items()}
 
 
 def load_config(path: Path, root: Path) -> SiteConfig:
@@ -165,26 +169,8 @@ class _BannerSchema(BaseModel):
 
 
 def load_banner_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, BannerWording]:
-    """The banner wording of every language that has a banner.yml; ContentError lists every problem."""
-    errors = Collector()
-    result = {}
-    for lang in config.codes:
-        path = content_dir / lang / BANNER_FILE
-        if not path.exists():
-            continue
-        rel = _rel(path, root)
-        try:
-            doc = parse_yaml(decode(path.read_bytes(), rel, errors) or "", rel)
-            data = _BannerSchema.model_validate(doc.data or {})
-        except YamlProblem as exc:
-            errors.extend([exc.problem])
-            continue
-        except ValidationError as exc:
-            for err in exc.errors():
-                errors.add(rel, doc.line_of(tuple(err["loc"])), f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                           "See docs/banner.md for the format.")
-            continue
-        texts = data.model_dump(exclude={"purposes"})
-        result[lang] = BannerWording(rel, texts, {p: (v.label, v.description) for p, v in data.purposes.items()})
-    errors.raise_if_any(ContentError)
-    return result
+    """The banner wording (banner.yml) of every language that has one."""
+    found = _load_per_language(config, content_dir, root, BANNER_FILE, _BannerSchema, "docs/banner.md")
+    return {lang: BannerWording(rel, data.model_dump(exclude={"purposes"}),
+                                {p: (v.label, v.description) for p, v in data.purposes.items()})
+            for lang, (rel, _doc, data) in found.items()}

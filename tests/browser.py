@@ -6,7 +6,8 @@ import contextlib
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,3 +48,50 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def serve_with_csp(root: Path, csp: str, page: Callable[[str], str | None]) -> Iterator[tuple[str, list]]:
+    """Serve `root` under a Content-Security-Policy; `page(path)` may answer a path with generated HTML.
+
+    Yields the base URL and the list of form posts received (each parsed with parse_qs).
+    """
+    posted: list[dict[str, list[str]]] = []
+
+    class Handler(_QuietHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def end_headers(self) -> None:
+            self.send_header("Content-Security-Policy", csp)
+            super().end_headers()
+
+        def do_GET(self) -> None:
+            if self.path == "/favicon.ico":
+                self.send_response(204)
+                self.end_headers()
+                return
+            html = page(self.path)
+            if html is None:
+                super().do_GET()
+                return
+            self._answer(html.encode("utf-8"), "text/html; charset=utf-8")
+
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            posted.append(urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8")))
+            self._answer(b"ok", "text/plain")
+
+        def _answer(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", posted
+    finally:
+        server.shutdown()
+        server.server_close()

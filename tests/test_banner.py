@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import http.server
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from browser import chromium
+from browser import chromium, serve_with_csp
 from conftest import FIXTURES, ContentRepo
 
 from generator.build import BuildOptions, build, subresource_integrity
@@ -45,36 +43,11 @@ def server(tmp_path_factory):
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     site = root / "site"
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site), **kwargs)
+    def page(path: str) -> str | None:
+        return sample(site, path.split("/")[2]) if path.startswith("/sample/") else None
 
-        def log_message(self, *args):
-            pass
-
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
-
-        def do_GET(self):
-            if self.path == "/favicon.ico":
-                self.send_response(204)
-                self.end_headers()
-                return
-            if self.path.startswith("/sample/"):
-                body = sample(site, self.path.split("/")[2]).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body)
-                return
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    with chromium() as browser:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", browser, site
-    httpd.shutdown()
+    with serve_with_csp(site, CSP, page) as (url, _posted), chromium() as browser:
+        yield url, browser, site
 
 
 def visit(server, lang: str = "vi", context=None):

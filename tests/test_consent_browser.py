@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import shutil
-import threading
-import urllib.parse
 from pathlib import Path
 
 import pytest
-from browser import chromium
+from browser import chromium, serve_with_csp
 from conftest import FIXTURES, ContentRepo
 
 from generator.build import BuildOptions, build, subresource_integrity
@@ -47,44 +44,14 @@ def server(tmp_path_factory):
         wording.write_text(text.replace("label: ", "label: >-\n      ", 1), encoding="utf-8")
     ContentRepo(root).commit("Fixture with hostile consent wording")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
-    posted: list[dict[str, list[str]]] = []
     site = root / "site"
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site), **kwargs)
+    def page(path: str) -> str | None:
+        parts = path.strip("/").split("/")
+        return signup_page(site, parts[1], component=parts[2] == "component") if parts[0] == "signup" else None
 
-        def log_message(self, *args):
-            pass
-
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
-
-        def do_GET(self):
-            parts = self.path.strip("/").split("/")
-            if parts[0] == "signup":
-                page = signup_page(site, parts[1], component=parts[2] == "component").encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(page)
-                return
-            super().do_GET()
-
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            posted.append(urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8")))
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    with chromium() as browser:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", browser, posted
-    httpd.shutdown()
+    with serve_with_csp(site, CSP, page) as (url, posted), chromium() as browser:
+        yield url, browser, posted
 
 
 def open_signup(server, lang: str, kind: str):
