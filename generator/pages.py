@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .consent import Snippet, fragment_html, manifest
-from .diff import PolicyDiff, diff_sections, sections
+from .diff import PolicyDiff, diff_sections
 from .i18n import _, _n, gettext_for, heading_number, long_date, ngettext_for
 from .markdown_ext import BODY_CLASS
 from .model import number_clauses
@@ -166,7 +166,7 @@ def sections_json(ui: _Ui, version: Version) -> str:
     """A version's clauses as compared (for comparing any two versions in the browser)."""
     numbers = _numbers(version, ui.lang)
     entries = [{"id": s.id, "level": s.level, "name": _clause_name(ui, s.id, s.title, numbers), "title": s.title,
-                "text": s.text} for s in sections(version.chunks, version.outline)]
+                "text": s.text} for s in version.sections]
     return json.dumps({"version": version.id, "sections": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -181,7 +181,7 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
 
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
-    result = diff_sections(sections(old.chunks, old.outline), sections(new.chunks, new.outline))
+    result = diff_sections(old.sections, new.sections)
     return ui.render("changes.md.j2", title=ui.title(policy), updated=ui.date(new.meta.updated),
                      previous_updated=ui.date(old.meta.updated), summary=new.meta.summary,
                      redline=redline_html(ui, result, old, new))
@@ -293,7 +293,7 @@ def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
         previous = timeline.previous(version)
         if not version.meta.material or previous is None:
             continue
-        result = diff_sections(sections(previous.chunks, previous.outline), sections(version.chunks, version.outline))
+        result = diff_sections(previous.sections, version.sections)
         numbers = {**_numbers(previous, ui.lang), **_numbers(version, ui.lang)}
         context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
                    "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .diff import Change, PolicyDiff, diff_sections, sections
+from .diff import Change, PolicyDiff, diff_sections
 from .versions import Key, Version
 
 
@@ -27,8 +27,7 @@ def compare(old: dict[Key, Version], new: dict[Key, Version]) -> list[PolicyChan
     result = []
     for key in sorted(set(old) | set(new)):
         before, after = old.get(key), new.get(key)
-        result_diff = diff_sections(sections(before.chunks, before.outline) if before else [],
-                                    sections(after.chunks, after.outline) if after else [])
+        result_diff = diff_sections(before.sections if before else [], after.sections if after else [])
         if result_diff.changed or (before and after and before.meta != after.meta):
             result.append(PolicyChange(key, before, after, result_diff))
     return result

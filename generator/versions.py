@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .assemble import resolve
 from .config import SiteConfig, parse_config
+from .diff import Section, sections
 from .errors import Collector, ConfigError, Problem
 from .history import LOCK_FILE, Snapshot
 from .load import place_of
@@ -43,6 +45,11 @@ class Version:
     def key(self) -> str:
         """Its name in versions.lock."""
         return f"{self.brand}/{self.policy}/{self.lang}/{self.id}"
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """Its preamble and clauses as the diff compares them (computed once per version)."""
+        return sections(self.chunks, self.outline)
 
     @property
     def body(self) -> str:

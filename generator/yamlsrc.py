@@ -10,6 +10,7 @@ import yaml
 from .errors import Problem
 
 Path = tuple[str | int, ...]
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 10 × faster
 MAX_YAML_BYTES = 1_000_000  # site.yml and front matter are small; refuse anything huge
 STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -49,7 +50,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
                                   "Split it or remove what does not belong there."))
     try:
         _refuse_aliases(text, path, offset)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = LOADER(text)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -63,13 +65,14 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         return YamlDoc(None)
     doc = YamlDoc(None)
     _check_tree(node, (), doc, path, offset)
-    doc.data = yaml.SafeLoader(text).get_single_data()
+    doc.data = loader.construct_document(node)
+    loader.dispose()
     return doc
 
 
 def _refuse_aliases(text: str, path: str, offset: int) -> None:
     """Aliases can multiply a small file into a huge structure (a "billion laughs"); refuse them."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(Problem(path, event.start_mark.line + 1 + offset,
                                       "YAML anchors and aliases (&name, *name) are not allowed",
