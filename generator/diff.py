@@ -130,11 +130,12 @@ def word_diff(old: str, new: str) -> list[Op]:
     a, b = tokens(old), tokens(new)
     # Edits are local: match the common head and tail first, so SequenceMatcher (quadratic on the
     # many repeated space tokens) only sees the changed middle.
+    limit = min(len(a), len(b))
     head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
+    while head < limit and a[head] == b[head]:
         head += 1
     tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
     middle_a, middle_b = a[head: len(a) - tail], b[head: len(b) - tail]
     ops: list[Op] = [("=", "".join(a[:head]))] if head else []

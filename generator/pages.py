@@ -167,7 +167,8 @@ def sections_json(ui: _Ui, version: Version) -> str:
     numbers = _numbers(version, ui.lang)
     entries = [{"id": s.id, "level": s.level, "name": _clause_name(ui, s.id, s.title, numbers), "title": s.title,
                 "text": s.text} for s in version.sections]
-    return json.dumps({"version": version.id, "sections": entries}, ensure_ascii=False, indent=1) + "\n"
+    # Compact: read by a script, and json's C encoder only runs without indentation.
+    return json.dumps({"version": version.id, "sections": entries}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
