@@ -40,11 +40,13 @@ def search(browser, url: str, query: str) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("networkidle")  # the search worker has loaded its index
     page.keyboard.press("s")  # Material's shortcut to the search box
-    # The result count line changes from its "type to search" prompt once the query has run.
-    prompt = page.locator(".md-search-result__meta").inner_text()
+    meta = "document.querySelector('.md-search-result__meta').textContent.trim()"
+    # Wait for the worker: the line says "Initializing search" until the index is loaded.
+    page.wait_for_function(f"!{meta}.startsWith('Initializing')", timeout=10000)
+    prompt = page.locator(".md-search-result__meta").inner_text().strip()
     page.locator("input.md-search__input").press_sequentially(query)
-    page.wait_for_function("p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
-                           arg=prompt.strip(), timeout=5000)
+    # The line changes from its "type to search" prompt once the query has run.
+    page.wait_for_function(f"p => {meta} !== p", arg=prompt, timeout=5000)
     titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
     page.close()
     return titles
@@ -110,6 +112,7 @@ def test_version_selector_leads_to_the_archived_page_with_its_banner(site):
     page = browser.new_page()
     page.goto(f"{url}/acme/en/aup/")
     selector = page.locator("select.policy-versions__select")
+    selector.wait_for()  # versions.js builds it after fetching versions.json
     assert selector.locator("option").all_inner_texts() == [
         "Version of 22 November 2026 (current)", "Version of 20 November 2026"]
     selector.select_option(label="Version of 20 November 2026")
