@@ -28,17 +28,33 @@ def main() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve_dir(site) as url, chromium() as browser:
         for lang, prefix in (("vi", ""), ("en", "en/")):
+            for device, (width, height) in WIDTHS.items():
+                # The cookie banner, on a first visit.
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{url}/cloudspace/{prefix}privacy/")
+                page.wait_for_selector("section.policy-banner")
+                page.screenshot(path=SHOTS / f"banner-{lang}-{device}.png")
+                page.close()
+        # The other pages as a returning visitor sees them: the banner already answered.
+        browser = browser.new_context()
+        browser.add_init_script("for (const b of ['vietnamserver', 'cloudspace']) localStorage.setItem("
+                                "'policy-consent:' + b, JSON.stringify({policy: 'privacy', version: 'any', "
+                                "purposes: {necessary: true}}))")
+        for lang, prefix in (("vi", ""), ("en", "en/")):
             for kind in ("policy", "changes", "consent"):
                 for device, (width, height) in WIDTHS.items():
-                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page = browser.new_page()
+                    page.set_viewport_size({"width": width, "height": height})
                     page.goto(f"{url}/{PAGES[kind].format(lang=prefix)}")
                     page.screenshot(path=SHOTS / f"{kind}-{lang}-{device}.png")
                     page.close()
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{url}/voip24h/en/aup/history/")
         page.screenshot(path=SHOTS / "history-en-desktop.png")
         page.close()
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{url}/{PAGES['search'].format(lang='')}")
         page.wait_for_load_state("networkidle")
         page.keyboard.press("s")
