@@ -172,7 +172,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             _recover(site_dir)
             stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
             try:
-                prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root) for p in result.sites}
+                tools = tools_digest()
+                prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root, tools) for p in result.sites}
                 cache = _read_cache(site_dir)
                 fresh = [p for p in result.sites if cache.get(f"{p.brand}/{p.lang}") != prints[f"{p.brand}/{p.lang}"]
                          or not _reuse(p, site_dir, stage, result.sites)]
@@ -287,18 +288,29 @@ class _WarningLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def fingerprint(site: SitePlan, root: Path) -> str:
-    """Everything a site's output depends on: its pages, its config, the theme, the generator, the date."""
-    digest = hashlib.sha256()
+def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
+    """Everything a site's output depends on: its pages, its config, and `tools` (see tools_digest)."""
+    digest = hashlib.sha256(tools.encode())
     for rel, text in sorted(site.files.items()):
         digest.update(f"{rel}\0{text}\0".encode())
     for rel, source in sorted(site.copies.items()):
         digest.update(rel.encode() + (root / source).read_bytes())
     digest.update(json.dumps(site.mkdocs, sort_keys=True, default=str).encode())
-    for path in sorted([*(TEMPLATES / "theme").rglob("*"), *Path(__file__).parent.glob("*.py")]):
+    return digest.hexdigest()
+
+
+def tools_digest() -> str:
+    """What every site's output depends on besides its pages: theme, generator code, the build's date.
+
+    Read once per build, not once per site.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*(TEMPLATES / "theme").rglob("*"), *package.glob("*.py")]):
         if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", dt.date.today().isoformat()).encode())
+            digest.update(str(path.relative_to(path.parent.parent if path.suffix == ".py" else TEMPLATES)).encode())
+            digest.update(path.read_bytes())
+    digest.update((os.environ.get("SOURCE_DATE_EPOCH") or dt.date.today().isoformat()).encode())
     return digest.hexdigest()
 
 

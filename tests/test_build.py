@@ -161,3 +161,14 @@ def test_a_rebuild_reuses_unchanged_sites_and_equals_a_cold_build(mini, monkeypa
     assert "reused 2 unchanged site(s) of the last build" in said
     build(BuildOptions(root=mini.root, site_dir=tmp_path / "cold", jobs=1, as_of=dt.date(2026, 11, 22)))
     assert tree_hashes(site) == tree_hashes(tmp_path / "cold")
+
+
+def test_a_new_theme_or_generator_rebuilds_every_site(mini, monkeypatch):
+    from generator import build as build_module
+
+    site, day = mini.root / "site", dt.date(2026, 11, 22)
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day))
+    monkeypatch.setattr(build_module, "tools_digest", lambda: "another theme")
+    said: list[str] = []
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day), report=said.append)
+    assert len([s for s in said if "built" in s]) == 4 and not [s for s in said if "reused" in s]
