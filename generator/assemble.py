@@ -25,8 +25,9 @@ def assemble(config: SiteConfig, content: Content, brands: list[str] | None = No
             if len(texts) == len(config.brand_languages(brand_id)):
                 _check_pairing(texts, config.brand_authority(brand_id), errors)
             result.update({(brand_id, policy, lang): text for lang, text in texts.items()})
+    by_path = {doc.path: doc for doc in content.documents.values()}
     for text in result.values():
-        _check_references(text, content, errors)
+        _check_references(text, by_path, errors)
     errors.raise_if_any(ContentError)
     return result
 
@@ -148,12 +149,12 @@ def _line_near(text: Resolved, reference: Resolved, clause_id: str) -> int:
     return text.preamble_line
 
 
-def _check_references(text: Resolved, content: Content, errors: Collector) -> None:
+def _check_references(text: Resolved, by_path: dict[str, Document], errors: Collector) -> None:
     """Every [[id]] names a clause of the text it appears in."""
     ids = {c.id for c in text.clauses}
     numbered = set(text.numbers())
     for path in sorted(set(text.sources.values()) | {text.path}):
-        doc = next(d for d in content.documents.values() if d.path == path)
+        doc = by_path[path]
         for ref in doc.references:
             if ref.target not in ids:
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause"
