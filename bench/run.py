@@ -86,8 +86,9 @@ def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, fl
     result = plan(options)
     pages = [(f"{site.brand}/{site.lang}/{path}", text) for site in result.sites
              for path, text in site.files.items() if path.endswith(".md")]
-    def cold() -> None:
+    def cold() -> None:  # no site and no cache: the first build on a fresh clone
         shutil.rmtree(options.site_dir, ignore_errors=True)
+        shutil.rmtree(options.site_dir.with_name(f".{options.site_dir.name}.cache"), ignore_errors=True)
         build(options)
 
     figures = {"pages": len(pages),

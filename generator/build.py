@@ -7,31 +7,40 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from .assemble import Publication, assemble
 from .banner import banner_css, banner_json
+from .cache import BuildCache, build_date, tools_digest
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .model import BannerWording, Wording
-from .pages import VIETNAM, plan_brand
+from .pages import VIETNAM, Memo, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
-from .versions import Key, Timeline, Version, check_record, make_version, read_versions, texts_at, timelines
+from .sites import build_sites
+from .versions import (
+    Key,
+    Timeline,
+    Version,
+    VersionReader,
+    check_record,
+    make_version,
+    read_versions,
+    texts_at,
+    timelines,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CONSENT_SCRIPT = "theme/assets/javascripts/policy-consent.js"
@@ -61,6 +70,8 @@ class Plan:
     record: dict[str, dict[str, str]]  # versions.lock as it stands
     new_versions: dict[str, dict[str, str]]  # published versions not yet in versions.lock
     unpublished: list[str]  # files whose changes are not (yet) a published version
+    reader: VersionReader  # the history walk, for the next build to carry on
+    memo: Memo  # the pages rendered from published versions, for the next build
 
 
 def today(as_of: dt.date | None = None) -> dt.date:
@@ -72,8 +83,12 @@ def today(as_of: dt.date | None = None) -> dt.date:
     return moment.date()
 
 
-def plan(options: BuildOptions) -> Plan:
-    """Read and validate all input and history; the plans to build, or an error listing every problem."""
+def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
+    """Read and validate all input and history; the plans to build, or an error listing every problem.
+
+    With a cache, the history is read from where the last build stopped and the pages of
+    published versions come from the last build.
+    """
     config = load_config(options.root / "site.yml", options.root)
     unknown = [b for b in options.brands if b not in config.brands]
     if unknown:
@@ -87,7 +102,9 @@ def plan(options: BuildOptions) -> Plan:
     drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
                                 None, draft=True) for key, text in publication.items()}
     errors.raise_if_any(ContentError)
-    versions = read_versions(GitHistory(options.root).snapshots())
+    history = GitHistory(options.root)
+    reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
+    versions = reader.found
     record = read_lock(options.root)
     problems, new = check_record(versions, record)
     if problems:
@@ -104,11 +121,13 @@ def plan(options: BuildOptions) -> Plan:
     errors.raise_if_any(ContentError)
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
+    memo = cache.pages(salt) if cache else Memo({}, salt)
     sites = [p for b in brands for p in plan_brand(config, b, lines, as_of, pages, str(TEMPLATES / "theme"),
                                                    options.strict, options.drafts, consent.get(b, {}), sri,
-                                                   banners.get(b))]
+                                                   banners.get(b), memo)]
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
-    return Plan(sites, record, new, unpublished)
+    return Plan(sites, record, new, unpublished, reader, memo)
 
 
 def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
@@ -163,39 +182,68 @@ def _timelines(versions: dict[Key, list[Version]], drafts: dict[Key, Version], p
 
 
 def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
-    """Build the sites into a staging directory and swap it in; return the brands built."""
-    result = plan(options)
+    """Build the sites into a staging directory and swap it in; return the brands built.
+
+    Nothing changed since the last build: nothing to do. Otherwise only what changed is rendered
+    again (see cache.py and sites.py); the result is the same as a cold build's.
+    """
     site_dir = options.site_dir.resolve()
+    cache = BuildCache(site_dir, tools_digest())
+    last = cache.record()
+    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of)))
+    inputs = cache.inputs(options.root, settings, last.get("copies", []))
+    if inputs and last.get("inputs") == inputs and all((site_dir / b).is_dir() for b in last["brands"]):
+        for message in last["messages"]:
+            report(message)
+        report("nothing changed since the last build")
+        return last["brands"]
+    result = plan(options, cache)
+    prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root, cache.tools) for p in result.sites}
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(site_dir):
-            _recover(site_dir)
-            stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
-            try:
-                tools = tools_digest()
-                prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root, tools) for p in result.sites}
-                cache = _read_cache(site_dir)
-                fresh = [p for p in result.sites if cache.get(f"{p.brand}/{p.lang}") != prints[f"{p.brand}/{p.lang}"]
-                         or not _reuse(p, site_dir, stage, result.sites)]
-                _build_all(fresh, stage, options.root, options.jobs, report)
-                if len(fresh) < len(result.sites):
-                    report(f"reused {len(result.sites) - len(fresh)} unchanged site(s) of the last build")
-                brands = sorted({p.brand for p in result.sites})
-                _swap(stage, site_dir, brands)
-                _write_cache(site_dir, {**{k: v for k, v in cache.items() if k.split("/")[0] not in brands},
-                                        **prints})
-            finally:
-                shutil.rmtree(stage, ignore_errors=True)
+            same = {key for key, value in prints.items() if last.get("sites", {}).get(key) == value}
+            brands = _write(result, options, site_dir, cache, same, report)
+            messages = [f"{path}: its changes are not published (no new `updated` date, or not committed yet)"
+                        for path in result.unpublished]
+            copies = sorted({c for p in result.sites for c in p.copies.values()})
+            cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
+                                "sites": {**{k: v for k, v in last.get("sites", {}).items()
+                                             if k.split("/")[0] not in brands}, **prints}})
+            cache.save_versions(result.reader)
+            cache.save_pages(result.memo)
     except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
         raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
                                   f"Free disk space or fix the permissions, then build again; {site_dir.name}/ "
                                   "was left as it was.")]) from None
-    for path in result.unpublished:
-        report(f"{path}: its changes are not published (no new `updated` date, or not committed yet)")
+    for message in messages:
+        report(message)
     if options.record and result.new_versions:
         write_lock(options.root, {**result.record, **result.new_versions})
         report(f"recorded {len(result.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
+
+
+def _write(result: Plan, options: BuildOptions, site_dir: Path, cache: BuildCache, same: set[str],
+           report: Report) -> list[str]:
+    """Stage every site (reusing the `same` ones: fingerprint unchanged), swap the stage in; the brands."""
+    _recover(site_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    try:
+        # A brand whose sites are all unchanged stays where it is (moved, not copied, by the swap).
+        changed = {p.brand for p in result.sites
+                   if f"{p.brand}/{p.lang}" not in same or not _target(site_dir, p).is_dir()}
+        fresh = [p for p in result.sites if p.brand in changed
+                 and (f"{p.brand}/{p.lang}" not in same or not _reuse(p, site_dir, stage, result.sites))]
+        build_sites(fresh, stage, options.root, lambda p: cache.project(p.brand, p.lang), cache.tools,
+                    options.jobs, report)
+        if len(fresh) < len(result.sites):
+            report(f"reused {len(result.sites) - len(fresh)} unchanged site(s) of the last build")
+        _swap(stage, site_dir, sorted(changed))
+    finally:
+        if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: _recover finishes it
+            shutil.rmtree(stage, ignore_errors=True)
+    return sorted({p.brand for p in result.sites})
 
 
 def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
@@ -215,82 +263,9 @@ def diff_report(root: Path, revisions: str, fmt: str) -> str:
     return {"markdown": to_markdown, "json": to_json, "html": to_html}[fmt](changes)
 
 
-def _build_all(plans: list[SitePlan], stage: Path, root: Path, jobs: int, report: Report) -> None:
-    """Run mkdocs for every plan (in parallel when there are several), then assemble the sites."""
-    parts = stage / ".parts"
-    workers = min(jobs or os.cpu_count() or 1, len(plans))
-    tasks = [(plan_, str(parts / f"{plan_.brand}.{plan_.lang}"), root) for plan_ in plans]
-    problems: list[Problem] = []
-    done = 0
-
-    def finished(site: SitePlan, messages: list[Problem]) -> None:
-        nonlocal done
-        done += 1
-        problems.extend(messages)
-        report(f"[{done}/{len(tasks)}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
-
-    if workers <= 1:
-        for task in tasks:
-            finished(task[0], _build_one(*task))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_build_one, *task): task[0] for task in tasks}
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
-    if problems:
-        raise BuildError(problems)
-    for plan_, out, _root in tasks:
-        target = stage / plan_.brand / plan_.subdir if plan_.subdir else stage / plan_.brand
-        target.mkdir(parents=True, exist_ok=True)  # it may hold another language's reused output
-        for child in Path(out, "site").iterdir():
-            os.replace(child, target / child.name)
-    shutil.rmtree(parts, ignore_errors=True)
-
-
-def _build_one(site: SitePlan, out: str, root: Path) -> list[Problem]:
-    """Write one plan's docs and mkdocs.yml, run mkdocs; problems instead of exceptions (for pools)."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config as mkdocs_load
-    from mkdocs.exceptions import MkDocsException
-
-    project = Path(out)
-    for rel, source in site.copies.items():
-        (project / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / source, project / "docs" / rel)
-    for rel, text in site.files.items():
-        path = project / "docs" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    config = {**site.mkdocs, "docs_dir": "docs", "site_dir": "site"}
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                        encoding="utf-8")
-    warnings = _WarningLog()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    try:
-        mkdocs_build(mkdocs_load(config_file=str(project / "mkdocs.yml")))
-    except (MkDocsException, OSError) as exc:
-        where = f"site/{site.brand}/{site.subdir}".rstrip("/")
-        return [Problem(where, 0, f"mkdocs failed: {exc}", "; ".join(warnings.messages)
-                        or "Run with -v for details.")]
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
-    return []
-
-
-class _WarningLog(logging.Handler):
-    """Collects mkdocs warnings, so a failed strict build says why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
-    """Everything a site's output depends on: its pages, its config, and `tools` (see tools_digest)."""
-    digest = hashlib.sha256(tools.encode())
+    """Everything a site's output depends on: its pages, its config, `tools` and the build date (sitemap)."""
+    digest = hashlib.sha256(f"{tools}\0{build_date()}\0".encode())
     for rel, text in sorted(site.files.items()):
         digest.update(f"{rel}\0{text}\0".encode())
     for rel, source in sorted(site.copies.items()):
@@ -299,44 +274,18 @@ def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
     return digest.hexdigest()
 
 
-def tools_digest() -> str:
-    """What every site's output depends on besides its pages: theme, generator code, the build's date.
-
-    Read once per build, not once per site.
-    """
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*(TEMPLATES / "theme").rglob("*"), *package.glob("*.py")]):
-        if path.is_file():
-            digest.update(str(path.relative_to(path.parent.parent if path.suffix == ".py" else TEMPLATES)).encode())
-            digest.update(path.read_bytes())
-    digest.update((os.environ.get("SOURCE_DATE_EPOCH") or dt.date.today().isoformat()).encode())
-    return digest.hexdigest()
-
-
-def _cache_file(site_dir: Path) -> Path:
-    return site_dir.with_name(f".{site_dir.name}.cache.json")
-
-
-def _read_cache(site_dir: Path) -> dict[str, str]:
-    """The fingerprints of the sites in site_dir, as the last build wrote them."""
-    try:
-        return json.loads(_cache_file(site_dir).read_text(encoding="utf-8")) if site_dir.exists() else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_cache(site_dir: Path, prints: dict[str, str]) -> None:
-    _cache_file(site_dir).write_text(json.dumps(prints, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def _target(site_dir: Path, site: SitePlan) -> Path:
+    """Where a site's output goes in a site folder (or a stage)."""
+    return site_dir / site.brand / site.subdir if site.subdir else site_dir / site.brand
 
 
 def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -> bool:
     """Hard-link an unchanged site's last output into the stage; False if it is not there."""
-    source = site_dir / site.brand / site.subdir if site.subdir else site_dir / site.brand
+    source = _target(site_dir, site)
     if not source.is_dir():
         return False
     others = {p.subdir for p in sites if p.brand == site.brand and p.subdir and p is not site}
-    target = stage / site.brand / site.subdir if site.subdir else stage / site.brand
+    target = _target(stage, site)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True,
                     ignore=lambda folder, names: [n for n in names if Path(folder) == source and n in others])
@@ -355,24 +304,41 @@ def _exclusive(site_dir: Path) -> Iterator[None]:
         yield
 
 
+SWAP_MARK = ".policygen-swap"  # in a stage: it is complete, and the swap into the site folder has begun
+
+
 def _recover(site_dir: Path) -> None:
-    """Clean up after a build that was killed: stale staging folders, a swap cut between its renames."""
-    for stale in site_dir.parent.glob(f".{site_dir.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # we hold the lock: no other build owns them
+    """Clean up after a build that was killed: finish a swap it began, remove stages it left."""
+    for stale in sorted(site_dir.parent.glob(f".{site_dir.name}.staging-*")):
+        if (stale / SWAP_MARK).exists():
+            _finish_swap(stale, site_dir, (stale / SWAP_MARK).read_text(encoding="utf-8").split())
+        else:
+            shutil.rmtree(stale, ignore_errors=True)  # we hold the lock: no other build owns them
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists() and not site_dir.exists():
         os.replace(old, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    (site_dir / SWAP_MARK).unlink(missing_ok=True)
 
 
 def _swap(stage: Path, site_dir: Path, brands: list[str]) -> None:
-    """Replace site_dir by the staged tree in two renames, keeping brands that were not rebuilt."""
+    """Replace site_dir by the staged tree, keeping (moving) the brands that were not rebuilt.
+
+    The mark makes it resumable: a build killed halfway is finished by the next one (_recover).
+    """
+    (stage / SWAP_MARK).write_text(" ".join(brands), encoding="utf-8")
+    _finish_swap(stage, site_dir, brands)
+
+
+def _finish_swap(stage: Path, site_dir: Path, brands: list[str]) -> None:
     if site_dir.exists():
         for child in site_dir.iterdir():
-            if child.name not in brands and not (stage / child.name).exists():
+            if child.name not in brands and child.name != SWAP_MARK and not (stage / child.name).exists():
                 os.replace(child, stage / child.name) if child.is_dir() else shutil.copy2(child, stage)
     old = site_dir.with_name(f".{site_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(stage, site_dir)
+    (site_dir / SWAP_MARK).unlink()
     shutil.rmtree(old, ignore_errors=True)

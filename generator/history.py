@@ -78,11 +78,21 @@ class GitHistory:
                                       "Fetch the full history: git fetch --unshallow (in CI: actions/checkout "
                                       "with fetch-depth: 0).")])
 
-    def snapshots(self) -> Iterator[Snapshot]:
+    def head(self) -> str:
+        """The commit id of HEAD."""
+        return self._git("rev-parse", "--verify", "HEAD").strip()
+
+    def follows(self, commit: str, head: str) -> bool:
+        """Whether `commit` is on the first-parent line of `head` (the history a build reads)."""
+        return bool(commit) and commit in self._git("rev-list", "--first-parent", head).split()
+
+    def snapshots(self, since: str = "", until: str = "HEAD") -> Iterator[Snapshot]:
+        """Snapshots of the commits up to `until`, after `since` (a commit on its first-parent line) if given."""
         self.check()
         log = self._git("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
-                        "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H %cI", "--", *TRACKED)
-        blobs: dict[str, str] = {}
+                        "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H %cI",
+                        f"{since}..{until}" if since else until, "--", *TRACKED)
+        blobs = self._blobs_at(since) if since else {}
         with _BlobReader(self.root) as reader:
             for commit, when, changes in _parse_log(log):
                 for path, sha in changes.items():
@@ -94,18 +104,23 @@ class GitHistory:
                 yield Snapshot(commit, when, frozenset(changes), files)
 
 
+    def _blobs_at(self, rev: str) -> dict[str, str]:
+        """The tracked paths at a revision and their blob ids."""
+        listing = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", *TRACKED,
+                            hint="Check the revision names: `git log --oneline` lists them.")
+        entries = [line.split("\t", 1) for line in listing.split("\x00") if line]
+        return {path: meta.split()[2] for meta, path in entries if meta.split()[1] == "blob"}
+
+
 def tree_at(root: Path, rev: str | None) -> dict[str, bytes]:
     """The tracked files at a revision, or in the working tree when `rev` is None."""
     if rev is None:
         files = [p for name in TRACKED for p in ([root / name] if (root / name).is_file()
                                                  else sorted((root / name).rglob("*.md")))]
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in files if p.is_file()}
-    repo = GitHistory(root)
-    listing = repo._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", *TRACKED,
-                        hint="Check the revision names: `git log --oneline` lists them.")
-    entries = [line.split("\t", 1) for line in listing.split("\x00") if line]
+    blobs = GitHistory(root)._blobs_at(rev)
     with _BlobReader(root) as reader:
-        return {path: reader.read(meta.split()[2]) for meta, path in entries if meta.split()[1] == "blob"}
+        return {path: reader.read(sha) for path, sha in blobs.items()}
 
 
 def _parse_log(log: str) -> Iterator[tuple[str, dt.datetime, dict[str, str | None]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
@@ -64,6 +64,7 @@ def locale(lang: str) -> Locale:
         raise BuildError(f"Babel does not know the locale {lang!r}; use a code such as vi or en") from None
 
 
+@lru_cache(maxsize=8192)
 def long_date(value: dt.date, lang: str) -> str:
     """A date written out in full ("ngày 21 tháng 11 năm 2026", "21 November 2026")."""
     # The pattern is itself translated: Babel's own long formats are not what legal text uses.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
 
@@ -23,14 +25,30 @@ from .versions import Key, Timeline, Version
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
 
 
+class Memo:
+    """Texts rendered from published versions, by a digest of their inputs (they never change)."""
+
+    def __init__(self, stored: dict[str, Any], salt: str) -> None:
+        self.stored, self.salt = stored, salt
+        self.used: dict[str, Any] = {}  # what this build used: the next build's cache
+
+    def get(self, parts: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
+        """The value made from `parts`: the stored one if there is one, else `make()`."""
+        key = hashlib.sha256(repr(parts).encode()).hexdigest()
+        if key not in self.used:
+            self.used[key] = self.stored[key] if key in self.stored else make()
+        return self.used[key]
+
+
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
                pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
-               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, str] | None = None) -> list[SitePlan]:
+               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, str] | None = None,
+               memo: Memo | None = None) -> list[SitePlan]:
     """Plans for every language of one brand."""
     plans = []
     consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
     for lang in config.brand_languages(brand_id):
-        ui = _Ui(config, brand_id, lang, pages)
+        ui = _Ui(config, brand_id, lang, pages, memo or Memo({}, ""))
         files: dict[str, str] = {}
         shown = {}
         for policy in config.brands[brand_id].policies:
@@ -91,8 +109,8 @@ def _url(path: str) -> str:
 class _Ui:
     """What every page of one brand and language is rendered with."""
 
-    def __init__(self, config: SiteConfig, brand_id: str, lang: str, pages: jinja2.Environment) -> None:
-        self.config, self.brand_id, self.lang, self.pages = config, brand_id, lang, pages
+    def __init__(self, config: SiteConfig, brand_id: str, lang: str, pages: jinja2.Environment, memo: Memo) -> None:
+        self.config, self.brand_id, self.lang, self.pages, self.memo = config, brand_id, lang, pages, memo
         self.t = gettext_for(lang)
         self.n = ngettext_for(lang)
         authority = config.brand_authority(brand_id)
@@ -108,6 +126,12 @@ class _Ui:
         """Render a page template with this language's UI strings."""
         return self.pages.get_template(name).render(
             brand=brand_values(self.config, self.brand_id, self.lang), lang=self.lang, _=self.gettext, **context)
+
+    def cached(self, kind: str, versions: tuple[Version | None, ...], make: Callable[[], Any], *more: Hashable
+               ) -> Any:
+        """`make()`, or what it made in an earlier build for the same versions and arguments."""
+        parts = (kind, self.brand_id, self.lang, *(v.digest if v else None for v in versions), *more)
+        return self.memo.get(parts, make)
 
     def date(self, value: dt.date) -> str:
         return long_date(value, self.lang)
@@ -129,11 +153,15 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
     files = {f"{policy}/index.md": version_page(ui, timeline, shown, "", None, upcoming, True)}
     for version in timeline.versions:
         banner = None if version is current else ("future" if version.meta.effective > as_of else "archived")
-        files[f"{policy}/{version.id}/index.md"] = version_page(ui, timeline, version, "../", banner, None, False)
-        files[f"{policy}/{version.id}/sections.json"] = sections_json(ui, version)
         previous = timeline.previous(version)
+        files[f"{policy}/{version.id}/index.md"] = ui.cached(
+            "page", (version, previous), lambda v=version, b=banner: version_page(ui, timeline, v, "../", b, None,
+                                                                                  False), banner, policy)
+        files[f"{policy}/{version.id}/sections.json"] = ui.cached("sections", (version,),
+                                                                  lambda v=version: sections_json(ui, v))
         if previous is not None:
-            files[f"{policy}/{version.id}/changes/index.md"] = changes_page(ui, policy, previous, version)
+            files[f"{policy}/{version.id}/changes/index.md"] = ui.cached(
+                "changes", (previous, version), lambda p=previous, v=version: changes_page(ui, policy, p, v), policy)
     files[f"{policy}/history/index.md"] = history_page(ui, policy, timeline, current)
     files[f"{policy}/versions.json"] = versions_json(ui, timeline, current)
     return files
@@ -288,21 +316,27 @@ def _timestamp(day: dt.date) -> str:
 def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
     """For each material version: notices/<policy>-<version>.txt and .html, ready for the mailing tool."""
     files = {}
-    site_url = language_url(ui.config, ui.brand_id, ui.lang)
     html = jinja2.Environment(loader=ui.pages.loader, autoescape=True, undefined=jinja2.StrictUndefined)
     for version in timeline.versions:
         previous = timeline.previous(version)
         if not version.meta.material or previous is None:
             continue
-        result = diff_sections(previous.sections, version.sections)
-        numbers = {**_numbers(previous, ui.lang), **_numbers(version, ui.lang)}
-        context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
-                   "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",
-                   "diff_url": f"{site_url}{policy}/{version.id}/changes/",
-                   "changes": [f"{ui.t(STATUS[c.status])}: {_clause_name(ui, c.id, c.title, numbers)}"
-                               for c in result.changed]}
         name = f"notices/{policy}-{version.id}"
-        files[f"{name}.txt"] = ui.render("notice.txt.j2", **context)
-        files[f"{name}.html"] = html.get_template("notice.html.j2").render(
-            brand=brand_values(ui.config, ui.brand_id, ui.lang), lang=ui.lang, _=ui.gettext, **context)
+        files[f"{name}.txt"], files[f"{name}.html"] = ui.cached(
+            "notice", (previous, version), lambda p=previous, v=version: _notice(ui, html, policy, p, v), policy)
     return files
+
+
+def _notice(ui: _Ui, html: jinja2.Environment, policy: str, previous: Version, version: Version
+            ) -> tuple[str, str]:
+    """The text and HTML notice of one material version."""
+    site_url = language_url(ui.config, ui.brand_id, ui.lang)
+    result = diff_sections(previous.sections, version.sections)
+    numbers = {**_numbers(previous, ui.lang), **_numbers(version, ui.lang)}
+    context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
+               "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",
+               "diff_url": f"{site_url}{policy}/{version.id}/changes/",
+               "changes": [f"{ui.t(STATUS[c.status])}: {_clause_name(ui, c.id, c.title, numbers)}"
+                           for c in result.changed]}
+    return ui.render("notice.txt.j2", **context), html.get_template("notice.html.j2").render(
+        brand=brand_values(ui.config, ui.brand_id, ui.lang), lang=ui.lang, _=ui.gettext, **context)

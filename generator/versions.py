@@ -36,6 +36,10 @@ class Version:
     committed: dt.datetime
     draft: bool = False  # text changed after the date was set, not released
 
+    def __getstate__(self) -> dict:
+        """Pickled (in the build's cache) without what is computed from the rest."""
+        return {k: v for k, v in self.__dict__.items() if k != "sections"}
+
     @property
     def id(self) -> str:
         """The version's permanent id: its update date."""
@@ -56,10 +60,15 @@ class Version:
         """The exact published Markdown of this version."""
         return join_chunks(self.chunks)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """SHA-256 of the published text: what consent records and versions.lock refer to."""
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of everything its pages are made of: text, front matter, outline (keys the page cache)."""
+        return hashlib.sha256(repr((self.key, self.meta, self.outline, self.draft, self.sha256)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -82,22 +91,45 @@ class Timeline:
 
     def previous(self, version: Version) -> Version | None:
         """The version before `version`."""
-        index = self.versions.index(version)
+        index = self._positions.get(id(version))
+        if index is None:
+            index = self.versions.index(version)
         return self.versions[index - 1] if index else None
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        # By identity: comparing versions field by field made this quadratic in the number of versions.
+        return {id(v): i for i, v in enumerate(self.versions)}
 
 
 def read_versions(snapshots: Iterable[Snapshot]) -> dict[Key, list[Version]]:
     """Walk the history once; each new `updated` date of a resolved text is a version."""
-    found: dict[Key, list[Version]] = {}
-    state = _State()
-    for snapshot in snapshots:
-        if not state.advance(snapshot):
-            continue
-        for key, version in state.texts(snapshot):
-            versions = found.setdefault(key, [])
-            if not versions or version.meta.updated > versions[-1].meta.updated:
-                versions.append(version)
-    return found
+    return VersionReader().read(snapshots).found
+
+
+class VersionReader:
+    """A walk of the history that can stop and go on later (a build keeps it between builds).
+
+    `commit` is the last commit read: the next walk starts after it, with the parsed documents
+    and the versions found so far.
+    """
+
+    def __init__(self) -> None:
+        self.commit = ""
+        self.found: dict[Key, list[Version]] = {}
+        self.state = _State()
+
+    def read(self, snapshots: Iterable[Snapshot]) -> VersionReader:
+        """Take in more snapshots, oldest first."""
+        for snapshot in snapshots:
+            self.commit = snapshot.commit
+            if not self.state.advance(snapshot):
+                continue
+            for key, version in self.state.texts(snapshot):
+                versions = self.found.setdefault(key, [])
+                if not versions or version.meta.updated > versions[-1].meta.updated:
+                    versions.append(version)
+        return self
 
 
 class _State:

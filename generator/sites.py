@@ -1,0 +1,192 @@
+"""Run mkdocs for each site plan, in a project kept between builds so a rebuild renders only what changed.
+
+A kept project holds the last build's docs and output. Pages of published versions never change,
+so mkdocs' `dirty` build (which renders only pages whose Markdown is newer than their HTML) is
+exact here, on three conditions this module enforces:
+
+- everything else a page is rendered with (mkdocs.yml, with its navigation; the theme; the code)
+  is the same as when its HTML was written, else the project is built clean (`shell`);
+- no page went away, else the project is built clean (mkdocs would leave its HTML behind);
+- every page in the search index is rendered again (the index is made of the pages rendered).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError, Problem
+from .render import SitePlan
+
+Report = Callable[[str], None]
+HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
+# mkdocs warns that a dirty build may leave navigation stale; the shell check above rules that out.
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def build_sites(plans: list[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str,
+                jobs: int, report: Report) -> None:
+    """Build every plan (in parallel when there are several) and copy each output into the stage."""
+    workers = min(jobs or os.cpu_count() or 1, len(plans))
+    tasks = [(plan, projects(plan), _target(stage, plan), root, tools) for plan in plans]
+    problems: list[Problem] = []
+    done = 0
+
+    def finished(site: SitePlan, messages: list[Problem]) -> None:
+        nonlocal done
+        done += 1
+        problems.extend(messages)
+        report(f"[{done}/{len(tasks)}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
+
+    if workers <= 1:
+        for task in tasks:
+            finished(task[0], build_site(*task))
+    else:
+        _preload()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(build_site, *task): task[0] for task in tasks}
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+    if problems:
+        raise BuildError(problems)
+
+
+def _target(stage: Path, plan: SitePlan) -> Path:
+    return stage / plan.brand / plan.subdir if plan.subdir else stage / plan.brand
+
+
+def _preload() -> None:
+    """Import mkdocs and Material before the workers fork, so that each does not import them again."""
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import pymdownx.magiclink  # noqa: F401
+
+
+def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
+    """Bring one kept project up to date with its plan, run mkdocs, copy the output to `target`.
+
+    Returns problems instead of raising (it runs in worker processes).
+    """
+    from mkdocs.exceptions import MkDocsException
+
+    shell = hashlib.sha256((tools + json.dumps(site.mkdocs, sort_keys=True, default=str)).encode()).hexdigest()
+    stamp = project / "shell.txt"
+    dirty = stamp.is_file() and stamp.read_text(encoding="utf-8") == shell and (project / "site").is_dir()
+    if not dirty:
+        shutil.rmtree(project, ignore_errors=True)
+    changed, removed = _sync(site, project / "docs", root)
+    if removed:
+        dirty = False
+        shutil.rmtree(project / "site", ignore_errors=True)
+    if dirty:
+        _forget_outputs(site, project, changed | _indexed(site))
+    _write_config(site, project)
+    stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the output is not to be trusted
+    warnings = _WarningLog()
+    try:
+        with _logged(warnings):
+            _mkdocs(project, dirty)
+    except (MkDocsException, OSError) as exc:
+        where = f"site/{site.brand}/{site.subdir}".rstrip("/")
+        return [Problem(where, 0, f"mkdocs failed: {exc}", "; ".join(warnings.messages)
+                        or "Run with -v for details.")]
+    stamp.write_text(shell, encoding="utf-8")
+    shutil.copytree(project / "site", target, dirs_exist_ok=True)
+    return []
+
+
+def _write_config(site: SitePlan, project: Path) -> None:
+    """The project's mkdocs.yml: the plan's, with its folders, our hooks and the compiled-template cache."""
+    extra = {**site.mkdocs.get("extra", {})}
+    extra["policygen"] = {**extra.get("policygen", {}), "template_cache": str(project.parent / "_jinja")}
+    config = {**site.mkdocs, "docs_dir": "docs", "site_dir": "site", "hooks": [HOOKS], "extra": extra}
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _mkdocs(project: Path, dirty: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config as mkdocs_load
+
+    mkdocs_build(mkdocs_load(config_file=str(project / "mkdocs.yml")), dirty=dirty)
+
+
+def _sync(site: SitePlan, docs: Path, root: Path) -> tuple[set[str], bool]:
+    """Write the plan's files that differ from the project's; (paths written, whether any file went away)."""
+    wanted = {rel: text.encode("utf-8") for rel, text in site.files.items()}
+    wanted.update({rel: (root / source).read_bytes() for rel, source in site.copies.items()})
+    existing = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
+    changed = set()
+    for rel, data in wanted.items():
+        path = docs / rel
+        if rel in existing and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        changed.add(rel)
+    gone = existing - wanted.keys()
+    for rel in gone:
+        (docs / rel).unlink()
+    return changed, bool(gone)
+
+
+def _indexed(site: SitePlan) -> set[str]:
+    """The pages that go into the search index (not excluded in their front matter)."""
+    found = set()
+    for rel, text in site.files.items():
+        if rel.endswith(".md"):
+            head = text.split("\n---", 1)[0] if text.startswith("---\n") else ""
+            meta = yaml.load(head[4:], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if head else None
+            search = meta.get("search") if isinstance(meta, dict) else None
+            if not (isinstance(search, dict) and search.get("exclude")):
+                found.add(rel)
+    return found
+
+
+def _forget_outputs(site: SitePlan, project: Path, paths: set[str]) -> None:
+    """Delete the HTML of these pages (and the copies of these files), so that mkdocs writes them again."""
+    from mkdocs.structure.files import File
+
+    directory_urls = bool(site.mkdocs.get("use_directory_urls", True))
+    for rel in paths:
+        output = File(rel, str(project / "docs"), str(project / "site"), directory_urls).abs_dest_path
+        Path(output).unlink(missing_ok=True)
+
+
+class _WarningLog(logging.Handler):
+    """Collects mkdocs warnings, so a failed strict build says why."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _NotDirtyWarning(logging.Filter):
+    """Drops mkdocs' warning about dirty builds (see the module docstring), so strict builds pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+@contextmanager
+def _logged(warnings: _WarningLog) -> Iterator[None]:
+    """Collect mkdocs' warnings, without the dirty-build one, while mkdocs runs."""
+    quiet = _NotDirtyWarning()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+    try:
+        yield
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
