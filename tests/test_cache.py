@@ -1,0 +1,194 @@
+"""The build's caches: a rebuild renders only what changed, and always equals a cold build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import pytest
+from test_build import tree_hashes
+from test_versions import aup, both, history
+
+from generator import build as build_module
+from generator.build import SWAP_MARK, BuildOptions, build
+from generator.history import GitHistory
+from generator.versions import VersionReader, read_versions
+
+DAY = dt.date(2026, 12, 31)
+
+
+def options(repo, site: str = "site", **more) -> BuildOptions:
+    return BuildOptions(root=repo.root, site_dir=repo.root / site, jobs=1, as_of=DAY, **more)
+
+
+def new_version(repo, day: str = "2026-11-22", policy: str = "aup", was: str = "2026-11-20") -> None:
+    """Commit a new version of a policy in both languages (the shared AUP, or ACME's privacy policy)."""
+    for lang in ("vi", "en"):
+        repo.edit(f"content/{lang}/{policy}.md", f"updated: {was}", f"updated: {day}")
+    repo.commit(f"{policy}: new version")
+
+
+def assert_same_as_cold(repo, tmp_path) -> None:
+    build(BuildOptions(root=repo.root, site_dir=tmp_path / "cold", jobs=1, as_of=DAY, record=False))
+    assert tree_hashes(repo.root / "site") == tree_hashes(tmp_path / "cold")
+
+
+@pytest.fixture
+def built(mini, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    build(options(mini))
+    mini.commit("Record the published versions")  # versions.lock, as an editor would
+    build(options(mini))
+    return mini
+
+
+def test_reading_history_in_two_walks_finds_what_one_walk_finds():
+    steps = [both(aup("2026-11-01")), both(aup("2026-11-01", security="Giữ kín.")),
+             both(aup("2026-11-10", security="Dùng mật khẩu mạnh.")), both(aup("2026-11-12"))]
+    whole = read_versions(history(*steps).snapshots())
+    for cut in range(1, len(steps)):
+        snapshots = list(history(*steps).snapshots())
+        reader = pickle.loads(pickle.dumps(VersionReader().read(snapshots[:cut])))  # as the cache keeps it
+        assert reader.commit == f"c{cut - 1}"
+        found = reader.read(snapshots[cut:]).found
+        assert {k: [(v.id, v.body, v.commit) for v in vs] for k, vs in found.items()} == \
+               {k: [(v.id, v.body, v.commit) for v in vs] for k, vs in whole.items()}
+
+
+def test_git_snapshots_after_a_commit_are_the_rest_of_the_walk(mini):
+    first = GitHistory(mini.root).head()
+    new_version(mini)
+    mini.edit("content/en/aup.md", "Do not use", "Never use").commit("AUP: wording")
+    history_ = GitHistory(mini.root)
+    whole = list(history_.snapshots())
+    rest = list(history_.snapshots(since=first))
+    assert [s.commit for s in rest] == [s.commit for s in whole[1:]]
+    assert [s.files for s in rest] == [s.files for s in whole[1:]]
+    assert history_.follows(first, history_.head()) and not history_.follows("0" * 40, history_.head())
+
+
+def test_nothing_changed_returns_at_once_and_leaves_the_site_alone(built):
+    site = built.root / "site"
+    before = {p: p.stat().st_ino for p in site.rglob("*.html")}
+    said: list[str] = []
+    assert build(options(built), report=said.append) == ["acme", "beta"]
+    assert said == ["nothing changed since the last build"]
+    assert {p: p.stat().st_ino for p in site.rglob("*.html")} == before
+
+
+def test_a_day_later_or_an_edit_is_not_nothing(built):
+    said: list[str] = []
+    build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1, as_of=DAY + dt.timedelta(days=1)),
+          report=said.append)
+    assert "nothing changed since the last build" not in said
+    built.edit("content/en/aup.md", "Do not use", "Never use")  # not committed: a draft
+    said.clear()
+    build(options(built), report=said.append)
+    assert said[-1] == "content/en/aup.md: its changes are not published (no new `updated` date, or not committed yet)"
+    said.clear()
+    build(options(built), report=said.append)  # the message comes back when nothing changed
+    assert said == ["content/en/aup.md: its changes are not published (no new `updated` date, or not committed yet)",
+                    "nothing changed since the last build"]
+
+
+def test_a_new_version_renders_only_the_pages_that_changed(built, tmp_path):
+    project = built.root / ".site.cache" / "work" / "acme.vi" / "site"
+    new_version(built, "2026-11-22", "acme/privacy", "2026-11-21")
+    build(options(built))
+    built.commit("Record the published versions")
+    stamp = {p.relative_to(project).as_posix(): p.stat().st_mtime_ns for p in project.rglob("*.html")}
+    new_version(built, "2026-11-23", "acme/privacy", "2026-11-22")
+    said: list[str] = []
+    build(options(built), report=said.append)
+    assert "reused 2 unchanged site(s) of the last build" in said  # beta's two sites
+    rendered = {rel for rel, ns in stamp.items() if (project / rel).stat().st_mtime_ns != ns}
+    # The pages that changed (the version that stopped being current, the plain URL, the history)
+    # and the pages in the search index; not the older versions nor their changes.
+    assert rendered == {"index.html", "404.html", "aup/index.html", "privacy/index.html",
+                        "privacy/2026-11-22/index.html", "privacy/history/index.html"}
+    assert "Không phải phiên bản hiện hành" in (project / "privacy/2026-11-22/index.html").read_text("utf-8")
+    assert_same_as_cold(built, tmp_path)
+
+
+def test_a_strict_rebuild_is_not_stopped_by_mkdocs_dirty_build_warning(mini, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    build(options(mini, strict=True, record=False))
+    kept = mini.root / ".site.cache" / "work" / "acme.vi" / "site" / "privacy" / "2026-11-21" / "index.html"
+    stamp = kept.stat().st_mtime_ns
+    new_version(mini)
+    said: list[str] = []
+    build(options(mini, strict=True, record=False), report=said.append)
+    assert said == ["[1/4] built acme (vi)", "[2/4] built acme (en)", "[3/4] built beta (vi)", "[4/4] built beta (en)"]
+    assert kept.stat().st_mtime_ns == stamp  # a dirty build: that page was not rendered again
+
+
+def test_a_page_that_goes_away_rebuilds_its_site_clean(built, tmp_path):
+    consent = built.root / ".site.cache" / "work" / "beta.vi" / "site" / "consent" / "index.html"
+    assert consent.is_file()
+    built.write({"site.yml": built.read("site.yml").replace(
+        "    forms:\n      signup:\n        purposes: [aup, news]\n        required: [aup]\n", "")})
+    built.commit("Beta: no signup form any more")
+    build(options(built))
+    assert not consent.exists() and not (built.root / "site" / "beta" / "consent").exists()
+    assert_same_as_cold(built, tmp_path)
+
+
+def test_a_rewritten_history_is_read_again_from_the_start(mini, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    new_version(mini)
+    build(options(mini, record=False))
+    mini.edit("content/vi/aup.md", "updated: 2026-11-22", "updated: 2026-11-21")
+    mini.edit("content/en/aup.md", "updated: 2026-11-22", "updated: 2026-11-21")
+    from conftest import git
+    git(mini.root, "add", "-A")
+    git(mini.root, "commit", "-q", "--amend", "-m", "AUP: new version, another date")
+    build(options(mini, record=False))
+    assert (mini.root / "site" / "beta" / "aup" / "2026-11-21" / "index.html").is_file()
+    assert not (mini.root / "site" / "beta" / "aup" / "2026-11-22").exists()
+    assert_same_as_cold(mini, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["history.pickle", "pages.pickle", "build.json"])
+def test_a_damaged_cache_only_makes_a_slower_build(built, tmp_path, damage):
+    (built.root / ".site.cache" / damage).write_bytes(b"\x80\x04garbage")
+    new_version(built)
+    build(options(built))
+    assert_same_as_cold(built, tmp_path)
+
+
+def test_a_new_generator_or_theme_builds_every_kept_project_clean(built, monkeypatch):
+    stamps = {p: p.stat().st_mtime_ns for p in (built.root / ".site.cache" / "work").glob("*/site/index.html")}
+    monkeypatch.setattr(build_module, "tools_digest", lambda: "another theme")
+    said: list[str] = []
+    build(options(built), report=said.append)
+    assert len([s for s in said if "built" in s]) == 4
+    assert all(p.stat().st_mtime_ns != stamp for p, stamp in stamps.items()) and len(stamps) == 4
+
+
+def test_a_swap_killed_after_moving_brands_is_finished_by_the_next_build(built, tmp_path):
+    site = built.root / "site"
+    before = tree_hashes(site)
+    stage = built.root / ".site.staging-killed"
+    stage.mkdir()
+    (stage / SWAP_MARK).write_text("acme", encoding="utf-8")
+    (site / "acme").rename(stage / "acme")  # the new acme, staged; then beta moved, then killed
+    (site / "beta").rename(stage / "beta")
+    build(options(built))
+    assert tree_hashes(site) == before
+    assert not list(built.root.glob(".site.staging-*")) and not (site / SWAP_MARK).exists()
+
+
+def test_pages_of_published_versions_come_from_the_cache(built, monkeypatch):
+    from generator import pages
+
+    calls: list[str] = []
+    real = pages.changes_page
+    monkeypatch.setattr(pages, "changes_page", lambda ui, *a: (calls.append(ui.lang), real(ui, *a))[1])
+    new_version(built, "2026-11-22", "acme/privacy", "2026-11-21")
+    build(options(built))
+    new_version(built, "2026-11-23", "acme/privacy", "2026-11-22")
+    build(options(built))
+    assert sorted(calls) == ["en", "en", "vi", "vi"]  # each new version's changes page; never an older one
+    calls.clear()
+    build(options(built, site="elsewhere"))  # another site folder: a cache of its own, cold
+    assert sorted(calls) == ["en", "en", "vi", "vi"]
