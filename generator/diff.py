@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+WORD_RE, SPACE_RE = re.compile(r"\w", re.UNICODE), re.compile(r"\s", re.UNICODE)  # TOKEN_RE's kinds
 HEADING_RE = re.compile(r"^#{2,4}[ \t]+(.*?)[ \t]*\{[^{}]*\}[ \t]*$")
 Op = tuple[str, str]  # ("=", text) kept, ("-", text) deleted, ("+", text) inserted
 
@@ -127,18 +129,12 @@ def word_diff(old: str, new: str) -> list[Op]:
     """The word-level redline turning `old` into `new`; joining "=" and "+" parts gives `new`."""
     if old == new:  # most clauses of a new version are unchanged: no need to diff them
         return [("=", old)] if old else []
-    a, b = tokens(old), tokens(new)
-    # Edits are local: match the common head and tail first, so SequenceMatcher (quadratic on the
-    # many repeated space tokens) only sees the changed middle.
-    limit = min(len(a), len(b))
-    head = 0
-    while head < limit and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    middle_a, middle_b = a[head: len(a) - tail], b[head: len(b) - tail]
-    ops: list[Op] = [("=", "".join(a[:head]))] if head else []
+    # Edits are local: the common head and tail (whole tokens) are found on the characters, so
+    # only the changed middle is split into tokens and given to SequenceMatcher (quadratic on the
+    # many repeated space tokens).
+    head, tail = _common_ends(old, new)
+    middle_a, middle_b = tokens(old[head: len(old) - tail]), tokens(new[head: len(new) - tail])
+    ops: list[Op] = [("=", old[:head])] if head else []
     for tag, i1, i2, j1, j2 in SequenceMatcher(a=middle_a, b=middle_b, autojunk=False).get_opcodes():
         if tag == "equal":
             ops.append(("=", "".join(middle_a[i1:i2])))
@@ -148,8 +144,43 @@ def word_diff(old: str, new: str) -> list[Op]:
         if j2 > j1:
             ops.append(("+", "".join(middle_b[j1:j2])))
     if tail:
-        ops.append(("=", "".join(a[len(a) - tail:])))
+        ops.append(("=", old[len(old) - tail:]))
     return _merge_across_spaces(_join_equal(ops))
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the longest common head and tail made of whole tokens, not overlapping."""
+    head = _common_length(old, new, lambda text, n: text[:n])
+    while head and not (_boundary(old, head) and _boundary(new, head)):
+        head -= 1
+    tail = _common_length(old[head:], new[head:], lambda text, n: text[len(text) - n:])
+    while tail and not (_boundary(old, len(old) - tail) and _boundary(new, len(new) - tail)):
+        tail -= 1
+    return head, tail
+
+
+def _common_length(a: str, b: str, end: Callable[[str, int], str]) -> int:
+    """The length of the longest common prefix (or suffix), by bisection on slices (compared in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if end(a, middle) == end(b, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _boundary(text: str, index: int) -> bool:
+    """Whether a token of TOKEN_RE starts or ends at `index` (runs of word or space, single marks)."""
+    if index in (0, len(text)):
+        return True
+    before, after = _kind(text[index - 1]), _kind(text[index])
+    return before != after or after == 2
+
+
+def _kind(char: str) -> int:
+    return 0 if WORD_RE.match(char) else 1 if SPACE_RE.match(char) else 2
 
 
 def _join_equal(ops: list[Op]) -> list[Op]:

@@ -231,18 +231,17 @@ def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Mar
         return Markup("<p>") + escape(ui.t(_("No clause changed."))) + Markup("</p>")
     summary = ", ".join(ui.n(*COUNTS[s], counts[s]) % {"n": counts[s]} for s in COUNTS if counts[s])
     items, blocks = [], []
+    # f-strings around escape(), not Markup.format: the same HTML, several times faster on 900 pages.
     for change in result.changed:
-        name = _clause_name(ui, change.id, change.title, numbers)
-        label = ui.t(STATUS[change.status])
-        anchor = f"change-{change.id or 'preamble'}"
-        items.append(Markup('<li><a href="#{}">{}</a> ({})</li>').format(anchor, name, label))
-        paragraphs = Markup("").join(Markup("<p>{}</p>").format(p) for p in _paragraphs(ui, change.words))
-        blocks.append(Markup('<section class="policy-change policy-change--{}" id="{}"><h2>{} <span class='
-                             '"policy-change__status">{}</span></h2>{}</section>')
-                      .format(change.status, anchor, name, label, paragraphs))
-    head = Markup('<div class="policy-changes"><p class="policy-changes__summary">{}</p><ul>{}</ul>').format(
-        summary, Markup("").join(items))
-    return head + Markup("").join(blocks) + Markup("</div>")
+        name = escape(_clause_name(ui, change.id, change.title, numbers))
+        label = escape(ui.t(STATUS[change.status]))
+        anchor = escape(f"change-{change.id or 'preamble'}")
+        items.append(f'<li><a href="#{anchor}">{name}</a> ({label})</li>')
+        paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs(ui, change.words))
+        blocks.append(f'<section class="policy-change policy-change--{escape(change.status)}" id="{anchor}"><h2>'
+                      f'{name} <span class="policy-change__status">{label}</span></h2>{paragraphs}</section>')
+    return Markup(f'<div class="policy-changes"><p class="policy-changes__summary">{escape(summary)}</p>'
+                  f'<ul>{"".join(items)}</ul>{"".join(blocks)}</div>')
 
 
 def _numbers(version: Version, lang: str) -> dict[str, str]:
@@ -257,20 +256,20 @@ def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -
     return f"{numbers.get(clause_id, '')} {title}".strip()
 
 
-def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[Markup]:
-    """Redline ops as paragraphs (lines kept); insertions and deletions are announced to screen readers."""
-    said = {"-": ui.t(_("deleted:")), "+": ui.t(_("inserted:"))}
-    paragraphs: list[Markup] = [Markup("")]
+def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[str]:
+    """Redline ops as paragraphs of escaped HTML (lines kept); insertions and deletions are announced."""
+    said = {"-": escape(ui.t(_("deleted:"))), "+": escape(ui.t(_("inserted:")))}
+    paragraphs: list[str] = [""]
     for op, text in words:
         for index, part in enumerate(text.split("\n\n")):
             if index:
-                paragraphs.append(Markup(""))
+                paragraphs.append("")
             if not part:
                 continue
-            html = Markup("<br>").join(escape(line) for line in part.split("\n"))
+            html = "<br>".join(escape(line) for line in part.split("\n"))
             if op != "=":
                 tag = "del" if op == "-" else "ins"
-                html = Markup('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>').format(tag, said[op], html)
+                html = f'<{tag}><span class="visually-hidden">{said[op]} </span>{html}</{tag}>'
             paragraphs[-1] += html
     return [p for p in paragraphs if p]
 

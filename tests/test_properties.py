@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.diff import Section, apply, diff_sections, normalize
+from generator.diff import Section, apply, diff_sections, normalize, word_diff
 from generator.errors import Collector
 from generator.parse import parse_document
 from generator.yamlsrc import YamlProblem, parse_yaml
@@ -75,6 +75,46 @@ def test_the_clause_diff_of_a_to_b_applied_to_a_gives_b(old_raw, new_raw):
     for section in old:
         if section.id not in {s.id for s in new}:
             assert by_id[section.id].status == "removed"
+
+
+def token_word_diff(old: str, new: str) -> list:
+    """word_diff as it was first written: common head and tail counted in tokens (the reference)."""
+    from difflib import SequenceMatcher
+
+    from generator.diff import _join_equal, _merge_across_spaces, tokens
+
+    if old == new:
+        return [("=", old)] if old else []
+    a, b = tokens(old), tokens(new)
+    limit, head, tail = min(len(a), len(b)), 0, 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head: len(a) - tail], b[head: len(b) - tail]
+    ops = [("=", "".join(a[:head]))] if head else []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=middle_a, b=middle_b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", "".join(middle_a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", "".join(middle_a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", "".join(middle_b[j1:j2])))
+    if tail:
+        ops.append(("=", "".join(a[len(a) - tail:])))
+    return _merge_across_spaces(_join_equal(ops))
+
+
+TEXT = st.lists(st.sampled_from(["bảo", "mật", "dữ", "liệu", "đ", "a", "ab", "_", "1", ",", ".", "(", ")", " ",
+                                 "  ", "\n", "\u00a0", "\u1c00"]), max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT, TEXT, TEXT, TEXT)
+def test_word_diff_finds_common_ends_on_characters_as_it_did_on_tokens(head, old, new, tail):
+    before, after = head + old + tail, head + new + tail
+    assert word_diff(before, after) == token_word_diff(before, after)
 
 
 def test_dates_are_dates():
