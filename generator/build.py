@@ -29,7 +29,7 @@ from .model import BannerWording, Wording
 from .pages import VIETNAM, Memo, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
-from .sites import build_sites
+from .sites import build_sites, site_folder
 from .versions import (
     Key,
     Timeline,
@@ -232,7 +232,7 @@ def _write(result: Plan, options: BuildOptions, site_dir: Path, cache: BuildCach
     try:
         # A brand whose sites are all unchanged stays where it is (moved, not copied, by the swap).
         changed = {p.brand for p in result.sites
-                   if f"{p.brand}/{p.lang}" not in same or not _target(site_dir, p).is_dir()}
+                   if f"{p.brand}/{p.lang}" not in same or not site_folder(site_dir, p).is_dir()}
         fresh = [p for p in result.sites if p.brand in changed
                  and (f"{p.brand}/{p.lang}" not in same or not _reuse(p, site_dir, stage, result.sites))]
         build_sites(fresh, stage, options.root, lambda p: cache.project(p.brand, p.lang), cache.tools,
@@ -274,18 +274,13 @@ def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
     return digest.hexdigest()
 
 
-def _target(site_dir: Path, site: SitePlan) -> Path:
-    """Where a site's output goes in a site folder (or a stage)."""
-    return site_dir / site.brand / site.subdir if site.subdir else site_dir / site.brand
-
-
 def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -> bool:
     """Hard-link an unchanged site's last output into the stage; False if it is not there."""
-    source = _target(site_dir, site)
+    source = site_folder(site_dir, site)
     if not source.is_dir():
         return False
     others = {p.subdir for p in sites if p.brand == site.brand and p.subdir and p is not site}
-    target = _target(stage, site)
+    target = site_folder(stage, site)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True,
                     ignore=lambda folder, names: [n for n in names if Path(folder) == source and n in others])

@@ -37,7 +37,7 @@ def build_sites(plans: list[SitePlan], stage: Path, root: Path, projects: Callab
                 jobs: int, report: Report) -> None:
     """Build every plan (in parallel when there are several) and copy each output into the stage."""
     workers = min(jobs or os.cpu_count() or 1, len(plans))
-    tasks = [(plan, projects(plan), _target(stage, plan), root, tools) for plan in plans]
+    tasks = [(plan, projects(plan), site_folder(stage, plan), root, tools) for plan in plans]
     problems: list[Problem] = []
     done = 0
 
@@ -60,8 +60,9 @@ def build_sites(plans: list[SitePlan], stage: Path, root: Path, projects: Callab
         raise BuildError(problems)
 
 
-def _target(stage: Path, plan: SitePlan) -> Path:
-    return stage / plan.brand / plan.subdir if plan.subdir else stage / plan.brand
+def site_folder(root: Path, plan: SitePlan) -> Path:
+    """Where a site's output goes in a site folder or a stage: <brand>/, or <brand>/<lang>/."""
+    return root / plan.brand / plan.subdir if plan.subdir else root / plan.brand
 
 
 def _preload() -> None:
