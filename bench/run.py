@@ -74,7 +74,7 @@ def add_version(repo: Path, version: int, args: argparse.Namespace) -> None:
 
     for lang in ("vi", "en"):
         (repo / "content" / lang / "b0" / "p0.md").write_text(
-            policy_text(random.Random(version), lang, version, 12, 160), encoding="utf-8")
+            policy_text(random.Random(version), lang, version, 12, 160, "b0-p0"), encoding="utf-8")
     git = ["git", "-c", "user.name=bench", "-c", "user.email=b@example.invalid"]
     subprocess.run([*git, "commit", "-q", "-am", f"p0: version {version}"], cwd=repo, check=True)
 

@@ -22,10 +22,15 @@ def sentence(rng: random.Random, words: list[str], length: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def policy_text(rng: random.Random, lang: str, version: int, clauses: int, words_per_clause: int) -> str:
-    """One version of a policy; versions differ by a few words in a few clauses."""
+def policy_text(rng: random.Random, lang: str, version: int, clauses: int, words_per_clause: int,
+                seed: str = "") -> str:
+    """One version of a policy; versions differ by a few words in a few clauses.
+
+    `seed` names the policy: each brand's policy has its own text, so that nothing is shared
+    between policies or brands that real ones would not share.
+    """
     words = VI_WORDS if lang == "vi" else EN_WORDS
-    body_rng = random.Random(1234)  # the same base text for every version
+    body_rng = random.Random(f"base-{seed}")  # the same base text for every version of one policy
     parts = [f"---\ntitle: Policy\nupdated: {2020 + version // 12}-{version % 12 + 1:02d}-01\n"
              f"summary: Version {version}.\nnumbering: articles\n---\n",
              sentence(body_rng, words, 40)]
@@ -68,7 +73,8 @@ def make_repo(root: Path, brands: int, policies: int, versions: int, clauses: in
                 for lang in ("vi", "en"):
                     path = root / "content" / lang / f"b{b}" / f"p{p}.md"
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(policy_text(rng, lang, version, clauses, words_per_clause), encoding="utf-8")
+                    path.write_text(policy_text(rng, lang, version, clauses, words_per_clause, f"b{b}-p{p}"),
+                                    encoding="utf-8")
         subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
         subprocess.run(["git", "commit", "-q", "-m", f"version {version}"], cwd=root, check=True, env=env)
     return root

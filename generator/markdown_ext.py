@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
 
@@ -9,12 +10,14 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import markdown_reuse
 from .i18n import clause_label, heading_number
 from .model import number_clauses
 
 BODY_CLASS = "policy-body"
 XREF_CLASS = "xref"
 HEADINGS = ("h2", "h3", "h4")
+BODY_START_RE = re.compile(rf'^<div class="{BODY_CLASS}"[^<>]*\bmarkdown="1"[^<>]*>$')
 UNTITLED_RE = re.compile(r"^\{:?\s*#([a-z][a-z0-9-]*)((?:\s+\.[\w-]+)*)\s*\}$")
 
 
@@ -79,16 +82,31 @@ def _prefix(heading: etree.Element, number: str) -> None:
 
 
 class PolicyExtension(Extension):
-    """Register the cross-reference pattern and the numbering step."""
+    """Register the cross-reference pattern and the numbering step (and the reuse of clause bodies)."""
 
     def __init__(self, **kwargs) -> None:
-        self.config = {"lang": ["en", "Language of the labels (Article / Điều)."]}
+        self.config = {"lang": ["en", "Language of the labels (Article / Điều)."],
+                       "reuse": [[], "The page's other extensions (as in mkdocs.yml): when set, a clause body "
+                                     "that recurs is converted once per process (markdown_reuse.py)."]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(XrefInline(r"\[\[([a-z][a-z0-9-]*)\]\]", md), "policy_xref", 175)
         # After attr_list (8) has set ids, before toc (5) reads the headings.
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+        reuse = self.getConfig("reuse")
+        if reuse:
+            lang = self.getConfig("lang")
+            cache = markdown_reuse.body_cache(json.dumps([lang, reuse], sort_keys=True),
+                                              lambda: _converter(lang, reuse))
+            markdown_reuse.register(md, cache, BODY_START_RE)
+
+
+def _converter(lang: str, extensions: list) -> Markdown:
+    """A converter with these extensions (mkdocs.yml's form: names, or {name: config}) and ours."""
+    names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
+    configs = {next(iter(e)): next(iter(e.values())) for e in extensions if isinstance(e, dict)}
+    return Markdown(extensions=[*names, PolicyExtension(lang=lang)], extension_configs=configs)
 
 
 def makeExtension(**kwargs) -> PolicyExtension:  # noqa: N802

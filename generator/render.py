@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -14,6 +15,11 @@ from .config import SiteConfig
 from .errors import Collector
 from .i18n import _, gettext_for
 from .model import Resolved
+
+# Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clause
+# bodies converted with exactly these).
+MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
+                                  {"toc": {"permalink": True, "toc_depth": 2}}]
 
 
 @dataclass(frozen=True)
@@ -190,9 +196,9 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js"]
         + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
-        "markdown_extensions": ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
-                                {"toc": {"permalink": True, "toc_depth": 2}},
-                                {"generator.markdown_ext": {"lang": lang}}],
+        # Copies: mkdocs empties the {name: config} entries it reads (and YAML would alias shared ones).
+        "markdown_extensions": [*deepcopy(MARKDOWN_EXTENSIONS),
+                                {"generator.markdown_ext": {"lang": lang, "reuse": deepcopy(MARKDOWN_EXTENSIONS)}}],
         "nav": nav,
         "validation": {"links": {"absolute_links": "relative_to_docs", "anchors": "warn",
                                  "unrecognized_links": "warn"}},

@@ -1,0 +1,175 @@
+"""Python-Markdown extension: a clause body that recurs is converted once per process, not on every page.
+
+Every version of a policy is a page of its own, and consecutive versions share most clause texts.
+A preprocessor replaces each clause body (the lines between two headings of the policy body) with a
+placeholder line; a block processor turns that line into a placeholder element; right after the
+inline step, a tree processor puts in its place a copy of the elements that a second converter,
+configured like the page's, made from that text the first time it was seen (kept as they were
+right after its inline step). The page's own later tree processors (clause numbers and
+cross-references, toc, unescaping, mkdocs' links) run on the copies as on any other element, so the
+HTML is the same as without reuse (tests/test_markdown_reuse.py).
+
+A body is reused only when its conversion is self-contained: no `<` (raw HTML), `{` (attribute
+lists) or `&` before a letter or `#` (entities) in its text, no link reference definition in the
+page, and no heading or stashed HTML in its elements. Any other body stays
+in the page and is converted there.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
+from collections.abc import Callable
+from copy import deepcopy
+
+from markdown import Markdown, util
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+TAG = "policygen-reuse"
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+NOT_SELF_CONTAINED_RE = re.compile(r"[<{]|&[#\w]")  # raw HTML, attribute lists, entities
+LIMIT = 20_000  # distinct bodies kept per converter (`policygen serve` runs for hours)
+OWN_PLACEHOLDER_RE = re.compile(f"{util.STX}(?:[0-9]+|amp){util.ETX}")
+Elements = tuple[etree.Element, ...]
+
+
+class BodyCache:
+    """The elements of each body text converted so far by one converter configuration."""
+
+    def __init__(self, make: Callable[[], Markdown]) -> None:
+        self.md = make()
+        self.capture = _Capture(self.md)
+        self.md.treeprocessors.register(self.capture, "policygen_capture", 19)  # right after inline (20)
+        self.bodies: dict[str, Elements | None] = {}
+
+    def get(self, text: str) -> Elements | None:
+        """The elements of `text`, or None when its conversion depends on the rest of its page."""
+        if text not in self.bodies:
+            if len(self.bodies) >= LIMIT:
+                self.bodies.clear()
+            self.bodies[text] = self._convert(text)
+        return self.bodies[text]
+
+    def _convert(self, text: str) -> Elements | None:
+        self.md.reset()
+        self.md.convert(text)
+        elements = self.capture.elements
+        if self.md.htmlStash.html_counter or self.md.references or not all(map(_plain, elements)):
+            return None
+        return elements
+
+
+_caches: dict[str, BodyCache] = {}
+
+
+def body_cache(key: str, make: Callable[[], Markdown]) -> BodyCache:
+    """This process's cache for the converter configuration `key` (made by `make` when first needed)."""
+    if key not in _caches:
+        _caches[key] = BodyCache(make)
+    return _caches[key]
+
+
+def _plain(top: etree.Element) -> bool:
+    """Whether converted elements can stand anywhere in a page: no heading, no placeholder of this converter.
+
+    Escaped characters and the "&" of entities are placeholders of Python-Markdown's own, which the
+    page's later steps turn back into text; others would point into this converter's stash.
+    """
+    for element in top.iter():
+        if element.tag in HEADINGS or element.tag == TAG:
+            return False
+        parts = [element.text or "", element.tail or "", *element.attrib.values()]
+        if any(util.STX in part or util.ETX in part for part in (OWN_PLACEHOLDER_RE.sub("", p) for p in parts)):
+            return False
+    return True
+
+
+class _Capture(Treeprocessor):
+    """Keeps a copy of the tree right after the inline step, the state the page's copies are put in."""
+
+    elements: Elements = ()
+
+    def run(self, root: etree.Element) -> None:
+        self.elements = tuple(deepcopy(element) for element in root)
+
+
+class BodyMarker(Preprocessor):
+    """Replaces each reusable clause body of the policy body with a placeholder line."""
+
+    def __init__(self, md: Markdown, cache: BodyCache, start: re.Pattern[str]) -> None:
+        super().__init__(md)
+        self.cache = cache
+        self.start = start
+        self.found: dict[str, Elements] = {}
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.found = {}
+        start = next((i for i, line in enumerate(lines) if self.start.match(line)), None)
+        end = None if start is None else next((i for i in range(start + 1, len(lines)) if lines[i] == "</div>"), None)
+        if start is None or end is None:
+            return lines
+        # Raw HTML in the body, or a link reference definition anywhere, can change how the rest is read.
+        if any("<" in line for line in lines[start + 1:end]) or any("]:" in line for line in lines):
+            return lines
+        return lines[:start + 1] + self._split(lines[start + 1:end]) + lines[end:]
+
+    def _split(self, lines: list[str]) -> list[str]:
+        """The body's lines, each run of lines between headings replaced when it can be reused."""
+        out: list[str] = []
+        body: list[str] = []
+        for line in lines:
+            if HashHeaderProcessor.RE.match(line):  # a heading wherever it stands
+                out += [*self._replace(body), line]
+                body = []
+            else:
+                body.append(line)
+        return out + self._replace(body)
+
+    def _replace(self, body: list[str]) -> list[str]:
+        text = "\n".join(body).strip("\n")
+        elements = None if not text.strip() or NOT_SELF_CONTAINED_RE.search(text) else self.cache.get(text)
+        if elements is None:
+            return body
+        mark = f"{util.STX}policygen-body:{len(self.found)}{util.ETX}"
+        self.found[mark] = elements
+        return ["", mark, ""]
+
+
+class BodyPlaceholder(BlockProcessor):
+    """A placeholder line becomes a placeholder element (the inline step leaves it alone)."""
+
+    def __init__(self, parser: BlockParser, marker: BodyMarker) -> None:
+        super().__init__(parser)
+        self.marker = marker
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return block.strip() in self.marker.found
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        etree.SubElement(parent, TAG, {"mark": blocks.pop(0).strip()})
+
+
+class BodyInserter(Treeprocessor):
+    """Puts a copy of the converted elements where each placeholder element is."""
+
+    def __init__(self, md: Markdown, marker: BodyMarker) -> None:
+        super().__init__(md)
+        self.marker = marker
+
+    def run(self, root: etree.Element) -> None:
+        found = [(parent, child) for parent in root.iter() for child in parent if child.tag == TAG]
+        for parent, placeholder in found:
+            index = list(parent).index(placeholder)
+            parent.remove(placeholder)
+            parent[index:index] = [deepcopy(element) for element in self.marker.found[placeholder.get("mark")]]
+
+
+def register(md: Markdown, cache: BodyCache, start: re.Pattern[str]) -> None:
+    """Add reuse to a page's converter: before raw HTML is read, first among blocks, right after inline."""
+    marker = BodyMarker(md, cache, start)
+    md.preprocessors.register(marker, "policygen_bodies", 25)
+    md.parser.blockprocessors.register(BodyPlaceholder(md.parser, marker), "policygen_bodies", 200)
+    md.treeprocessors.register(BodyInserter(md, marker), "policygen_bodies", 19)
