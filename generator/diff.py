@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 WORD_RE, SPACE_RE = re.compile(r"\w", re.UNICODE), re.compile(r"\s", re.UNICODE)  # TOKEN_RE's kinds
@@ -62,6 +63,7 @@ def sections(chunks: tuple[str, ...], outline: tuple[tuple[str, int, str], ...])
     return result
 
 
+@lru_cache(maxsize=16384)  # a clause's text recurs in every version until it changes
 def normalize(text: str) -> str:
     """Text as compared: NFC, runs of spaces collapsed, lines and paragraphs kept (lists stay lists)."""
     text = unicodedata.normalize("NFC", text)

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown u
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_reuse
@@ -15,6 +16,7 @@ from .i18n import clause_label, heading_number
 from .model import number_clauses
 
 BODY_CLASS = "policy-body"
+REDLINE_START = '<div class="policy-changes">'  # the changes pages' redline (pages.redline_html)
 XREF_CLASS = "xref"
 HEADINGS = ("h2", "h3", "h4")
 BODY_START_RE = re.compile(rf'^<div class="{BODY_CLASS}"[^<>]*\bmarkdown="1"[^<>]*>$')
@@ -81,23 +83,43 @@ def _prefix(heading: etree.Element, number: str) -> None:
     heading.insert(0, span)
 
 
+class PrerenderedRedline(Preprocessor):
+    """A changes page's redline, HTML that pages.py built and escaped, goes into the stash as it is.
+
+    Python-Markdown would read it with an HTML parser twice (mkdocs looking for anchors, then
+    md_in_html) only to stash it unchanged: most of the conversion of a changes page. Nothing links
+    to anchors inside a redline, so mkdocs has nothing to check there.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            if line.startswith(REDLINE_START) and line.endswith("</div>") and not (index and lines[index - 1].strip()):
+                out += [self.md.htmlStash.store(line), ""]
+            else:
+                out.append(line)
+        return out
+
+
 class PolicyExtension(Extension):
-    """Register the cross-reference pattern and the numbering step (and the reuse of clause bodies)."""
+    """Register the cross-reference pattern and the numbering step (and the reuse of clauses)."""
 
     def __init__(self, **kwargs) -> None:
         self.config = {"lang": ["en", "Language of the labels (Article / Điều)."],
-                       "reuse": [[], "The page's other extensions (as in mkdocs.yml): when set, a clause body "
-                                     "that recurs is converted once per process (markdown_reuse.py)."]}
+                       "reuse": [[], "The page's other extensions (as in mkdocs.yml): when set, a clause that "
+                                     "recurs is converted once per process (markdown_reuse.py)."]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(XrefInline(r"\[\[([a-z][a-z0-9-]*)\]\]", md), "policy_xref", 175)
         # After attr_list (8) has set ids, before toc (5) reads the headings.
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+        # Before mkdocs' look for anchors in raw HTML (21) and Python-Markdown's own (20).
+        md.preprocessors.register(PrerenderedRedline(md), "policy_redline", 25)
         reuse = self.getConfig("reuse")
         if reuse:
             lang = self.getConfig("lang")
-            cache = markdown_reuse.body_cache(json.dumps([lang, reuse], sort_keys=True),
+            cache = markdown_reuse.clause_cache(json.dumps([lang, reuse], sort_keys=True),
                                               lambda: _converter(lang, reuse))
             markdown_reuse.register(md, cache, BODY_START_RE)
 

@@ -1,18 +1,18 @@
-"""Python-Markdown extension: a clause body that recurs is converted once per process, not on every page.
+"""Python-Markdown extension: a clause that recurs is converted once per process, not on every page.
 
-Every version of a policy is a page of its own, and consecutive versions share most clause texts.
-A preprocessor replaces each clause body (the lines between two headings of the policy body) with a
-placeholder line; a block processor turns that line into a placeholder element; right after the
-inline step, a tree processor puts in its place a copy of the elements that a second converter,
-configured like the page's, made from that text the first time it was seen (kept as they were
-right after its inline step). The page's own later tree processors (clause numbers and
-cross-references, toc, unescaping, mkdocs' links) run on the copies as on any other element, so the
-HTML is the same as without reuse (tests/test_markdown_reuse.py).
+Every version of a policy is a page of its own, and consecutive versions share most clauses. A
+preprocessor replaces each clause of the policy body (its heading line and the lines up to the next
+heading) with a placeholder line; a block processor turns that line into a placeholder element;
+right after the inline step, a tree processor puts in its place a copy of the elements that a second
+converter, configured like the page's, made from that text the first time it was seen (kept as they
+were right after its own inline step). Every later tree processor of the page (attribute lists,
+clause numbers and cross-references, toc, unescaping, mkdocs' links) runs on the copies as on any
+other element, so the HTML is the same as without reuse (tests/test_markdown_reuse.py).
 
-A body is reused only when its conversion is self-contained: no `<` (raw HTML), `{` (attribute
-lists) or `&` before a letter or `#` (entities) in its text, no link reference definition in the
-page, and no heading or stashed HTML in its elements. Any other body stays
-in the page and is converted there.
+Only what comes before the inline step is reused, and a clause is reused only when that is
+self-contained: no `<` (raw HTML) or `&` before a letter or `#` (entities), which Python-Markdown
+reads with an HTML parser across the whole body, in the body; no link reference definition in the
+page; and no stashed HTML in its elements. Any other clause stays in the page and is converted there.
 """
 
 from __future__ import annotations
@@ -29,29 +29,28 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 TAG = "policygen-reuse"
-HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-NOT_SELF_CONTAINED_RE = re.compile(r"[<{]|&[#\w]")  # raw HTML, attribute lists, entities
-LIMIT = 20_000  # distinct bodies kept per converter (`policygen serve` runs for hours)
+HTML_RE = re.compile(r"<|&[#\w]")  # raw HTML and entities
+LIMIT = 20_000  # distinct clauses kept per converter (`policygen serve` runs for hours)
 OWN_PLACEHOLDER_RE = re.compile(f"{util.STX}(?:[0-9]+|amp){util.ETX}")
 Elements = tuple[etree.Element, ...]
 
 
-class BodyCache:
-    """The elements of each body text converted so far by one converter configuration."""
+class ClauseCache:
+    """The elements of each clause text converted so far by one converter configuration."""
 
     def __init__(self, make: Callable[[], Markdown]) -> None:
         self.md = make()
         self.capture = _Capture(self.md)
         self.md.treeprocessors.register(self.capture, "policygen_capture", 19)  # right after inline (20)
-        self.bodies: dict[str, Elements | None] = {}
+        self.texts: dict[str, Elements | None] = {}
 
     def get(self, text: str) -> Elements | None:
-        """The elements of `text`, or None when its conversion depends on the rest of its page."""
-        if text not in self.bodies:
-            if len(self.bodies) >= LIMIT:
-                self.bodies.clear()
-            self.bodies[text] = self._convert(text)
-        return self.bodies[text]
+        """The elements of `text` after the inline step, or None when they depend on the rest of the page."""
+        if text not in self.texts:
+            if len(self.texts) >= LIMIT:
+                self.texts.clear()
+            self.texts[text] = self._convert(text)
+        return self.texts[text]
 
     def _convert(self, text: str) -> Elements | None:
         self.md.reset()
@@ -62,27 +61,26 @@ class BodyCache:
         return elements
 
 
-_caches: dict[str, BodyCache] = {}
+_caches: dict[str, ClauseCache] = {}
 
 
-def body_cache(key: str, make: Callable[[], Markdown]) -> BodyCache:
+def clause_cache(key: str, make: Callable[[], Markdown]) -> ClauseCache:
     """This process's cache for the converter configuration `key` (made by `make` when first needed)."""
     if key not in _caches:
-        _caches[key] = BodyCache(make)
+        _caches[key] = ClauseCache(make)
     return _caches[key]
 
 
 def _plain(top: etree.Element) -> bool:
-    """Whether converted elements can stand anywhere in a page: no heading, no placeholder of this converter.
+    """Whether converted elements can stand in any page: no placeholder of this converter's own stash.
 
     Escaped characters and the "&" of entities are placeholders of Python-Markdown's own, which the
-    page's later steps turn back into text; others would point into this converter's stash.
+    page's later steps turn back into text.
     """
     for element in top.iter():
-        if element.tag in HEADINGS or element.tag == TAG:
-            return False
         parts = [element.text or "", element.tail or "", *element.attrib.values()]
-        if any(util.STX in part or util.ETX in part for part in (OWN_PLACEHOLDER_RE.sub("", p) for p in parts)):
+        if element.tag == TAG or any(util.STX in part or util.ETX in part
+                                     for part in (OWN_PLACEHOLDER_RE.sub("", p) for p in parts)):
             return False
     return True
 
@@ -96,10 +94,10 @@ class _Capture(Treeprocessor):
         self.elements = tuple(deepcopy(element) for element in root)
 
 
-class BodyMarker(Preprocessor):
-    """Replaces each reusable clause body of the policy body with a placeholder line."""
+class ClauseMarker(Preprocessor):
+    """Replaces each reusable clause of the policy body with a placeholder line."""
 
-    def __init__(self, md: Markdown, cache: BodyCache, start: re.Pattern[str]) -> None:
+    def __init__(self, md: Markdown, cache: ClauseCache, start: re.Pattern[str]) -> None:
         super().__init__(md)
         self.cache = cache
         self.start = start
@@ -112,36 +110,39 @@ class BodyMarker(Preprocessor):
         if start is None or end is None:
             return lines
         # Raw HTML in the body, or a link reference definition anywhere, can change how the rest is read.
-        if any("<" in line for line in lines[start + 1:end]) or any("]:" in line for line in lines):
+        if any(HTML_RE.search(line) for line in lines[start + 1:end]) or any("]:" in line for line in lines):
             return lines
         return lines[:start + 1] + self._split(lines[start + 1:end]) + lines[end:]
 
     def _split(self, lines: list[str]) -> list[str]:
-        """The body's lines, each run of lines between headings replaced when it can be reused."""
-        out: list[str] = []
-        body: list[str] = []
-        for line in lines:
-            if HashHeaderProcessor.RE.match(line):  # a heading wherever it stands
-                out += [*self._replace(body), line]
-                body = []
-            else:
-                body.append(line)
-        return out + self._replace(body)
+        """The body's lines, each clause (a heading and the lines up to the next one) replaced if reusable.
 
-    def _replace(self, body: list[str]) -> list[str]:
-        text = "\n".join(body).strip("\n")
-        elements = None if not text.strip() or NOT_SELF_CONTAINED_RE.search(text) else self.cache.get(text)
+        A clause starts at a heading after a blank line: the text before it cannot run on into it (a
+        heading right under an indented line would belong to the list item above).
+        """
+        out: list[str] = []
+        clause: list[str] = []
+        for line in lines:
+            if HashHeaderProcessor.RE.match(line) and not (clause and clause[-1].strip()):
+                out += self._replace(clause)
+                clause = []
+            clause.append(line)
+        return out + self._replace(clause)
+
+    def _replace(self, clause: list[str]) -> list[str]:
+        text = "\n".join(clause).strip("\n")
+        elements = self.cache.get(text) if text.strip() else None
         if elements is None:
-            return body
-        mark = f"{util.STX}policygen-body:{len(self.found)}{util.ETX}"
+            return clause
+        mark = f"{util.STX}policygen-clause:{len(self.found)}{util.ETX}"
         self.found[mark] = elements
         return ["", mark, ""]
 
 
-class BodyPlaceholder(BlockProcessor):
+class ClausePlaceholder(BlockProcessor):
     """A placeholder line becomes a placeholder element (the inline step leaves it alone)."""
 
-    def __init__(self, parser: BlockParser, marker: BodyMarker) -> None:
+    def __init__(self, parser: BlockParser, marker: ClauseMarker) -> None:
         super().__init__(parser)
         self.marker = marker
 
@@ -152,10 +153,10 @@ class BodyPlaceholder(BlockProcessor):
         etree.SubElement(parent, TAG, {"mark": blocks.pop(0).strip()})
 
 
-class BodyInserter(Treeprocessor):
+class ClauseInserter(Treeprocessor):
     """Puts a copy of the converted elements where each placeholder element is."""
 
-    def __init__(self, md: Markdown, marker: BodyMarker) -> None:
+    def __init__(self, md: Markdown, marker: ClauseMarker) -> None:
         super().__init__(md)
         self.marker = marker
 
@@ -167,9 +168,9 @@ class BodyInserter(Treeprocessor):
             parent[index:index] = [deepcopy(element) for element in self.marker.found[placeholder.get("mark")]]
 
 
-def register(md: Markdown, cache: BodyCache, start: re.Pattern[str]) -> None:
+def register(md: Markdown, cache: ClauseCache, start: re.Pattern[str]) -> None:
     """Add reuse to a page's converter: before raw HTML is read, first among blocks, right after inline."""
-    marker = BodyMarker(md, cache, start)
-    md.preprocessors.register(marker, "policygen_bodies", 25)
-    md.parser.blockprocessors.register(BodyPlaceholder(md.parser, marker), "policygen_bodies", 200)
-    md.treeprocessors.register(BodyInserter(md, marker), "policygen_bodies", 19)
+    marker = ClauseMarker(md, cache, start)
+    md.preprocessors.register(marker, "policygen_clauses", 25)
+    md.parser.blockprocessors.register(ClausePlaceholder(md.parser, marker), "policygen_clauses", 200)
+    md.treeprocessors.register(ClauseInserter(md, marker), "policygen_clauses", 19)

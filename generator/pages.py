@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Hashable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -17,7 +18,7 @@ from .config import SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections
 from .i18n import _, _n, gettext_for, heading_number, long_date, ngettext_for
-from .markdown_ext import BODY_CLASS
+from .markdown_ext import BODY_CLASS, REDLINE_START
 from .model import number_clauses
 from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
 from .versions import Key, Timeline, Version
@@ -240,14 +241,20 @@ def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Mar
         paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs(ui, change.words))
         blocks.append(f'<section class="policy-change policy-change--{escape(change.status)}" id="{anchor}"><h2>'
                       f'{name} <span class="policy-change__status">{label}</span></h2>{paragraphs}</section>')
-    return Markup(f'<div class="policy-changes"><p class="policy-changes__summary">{escape(summary)}</p>'
+    return Markup(f'{REDLINE_START}<p class="policy-changes__summary">{escape(summary)}</p>'
                   f'<ul>{"".join(items)}</ul>{"".join(blocks)}</div>')
 
 
 def _numbers(version: Version, lang: str) -> dict[str, str]:
-    outline = [(cid, level, True) for cid, level, _title in version.outline]
-    return {cid: heading_number(n.parts, version.meta.numbering, lang)
-            for cid, n in number_clauses(outline, version.meta.numbering).items()}
+    """Each clause's number (not to be changed: shared by every version with the same outline)."""
+    return _outline_numbers(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
+                            lang)
+
+
+@lru_cache(maxsize=1024)
+def _outline_numbers(outline: tuple[tuple[str, int], ...], numbering: str, lang: str) -> dict[str, str]:
+    numbers = number_clauses([(cid, level, True) for cid, level in outline], numbering)
+    return {cid: heading_number(n.parts, numbering, lang) for cid, n in numbers.items()}
 
 
 def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -> str:

@@ -65,18 +65,31 @@ def brand_values(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]
 
 
 def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
-                  errors: Collector) -> tuple[str, ...]:
+                  errors: Collector, memo: dict[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
     """The preamble and each clause (heading and text) with brand values filled in.
 
-    Rendered chunk by chunk, so a Jinja problem is reported at its real line in its file.
+    Rendered chunk by chunk, so a Jinja problem is reported at its real line in its file. `memo`
+    keeps chunks rendered for one `config` (by brand, language and source): a clause's text recurs in
+    every version until it changes.
     """
     published = config.brands[text.brand].policies
     context = {"brand": values, "policy_link": _policy_linker(config, text, published)}
     chunks = [(text.path, text.preamble_line, text.preamble)]
     chunks += [(text.sources[c.id], c.line, f"{c.heading}\n{c.text}") for c in text.clauses]
-    # Leading blank lines stay, so that line i of a chunk is line (start + i) of its file.
-    return tuple(_render_chunk(env, source, path, line, context, errors).rstrip("\n")
-                 for path, line, source in chunks)
+    memo = {} if memo is None else memo
+    rendered = []
+    for path, line, source in chunks:
+        key = (text.brand, text.lang, source)
+        if key not in memo:
+            count = len(errors.problems)
+            # Leading blank lines stay, so that line i of a chunk is line (start + i) of its file.
+            result = _render_chunk(env, source, path, line, context, errors).rstrip("\n")
+            if len(errors.problems) > count:  # reported at this line of this file: not to be reused
+                rendered.append(result)
+                continue
+            memo[key] = result
+        rendered.append(memo[key])
+    return tuple(rendered)
 
 
 def join_chunks(chunks: tuple[str, ...]) -> str:

@@ -139,12 +139,16 @@ class _State:
         self.config: SiteConfig | None = None
         self.documents: dict[str, object] = {}
         self.dirty: set[Key] = set()
+        self.rendered: dict[tuple[str, str, str], str] = {}  # chunks rendered with this config
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "rendered": {}}  # kept between builds: only what is needed to go on
 
     def advance(self, snapshot: Snapshot) -> bool:
         """Take in one snapshot; False if the tree is unusable at that commit."""
         if "site.yml" in snapshot.changed or self.config is None:
             self.config = _config_at(snapshot)
-            self.documents = {}
+            self.documents, self.rendered = {}, {}
         if self.config is None:
             return False
         changed = snapshot.changed if self.documents else set(snapshot.files)
@@ -170,7 +174,8 @@ class _State:
                     text = resolve(content, brand_id, policy, lang, errors)
                     if text is None or errors.problems:
                         continue
-                    chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors)
+                    chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors,
+                                           self.rendered)
                     if not errors.problems:
                         yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
 
