@@ -83,8 +83,41 @@ def today(as_of: dt.date | None = None) -> dt.date:
     return moment.date()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """All input and history read and validated; each brand's plans are made when asked for."""
+
+    config: SiteConfig
+    brands: list[str]
+    lines: dict[Key, Timeline]
+    as_of: dt.date
+    pages: jinja2.Environment
+    consent: dict[str, dict[str, list[Snippet]]]
+    sri: str
+    banners: dict[str, dict]
+    options: BuildOptions
+    record: dict[str, dict[str, str]]
+    new_versions: dict[str, dict[str, str]]
+    unpublished: list[str]
+    reader: VersionReader
+    memo: Memo
+
+    def plan_brand(self, brand: str) -> list[SitePlan]:
+        """The plans of one brand's sites (one per language)."""
+        return plan_brand(self.config, brand, self.lines, self.as_of, self.pages, str(TEMPLATES / "theme"),
+                          self.options.strict, self.options.drafts, self.consent.get(brand, {}), self.sri,
+                          self.banners.get(brand), self.memo)
+
+
 def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
-    """Read and validate all input and history; the plans to build, or an error listing every problem.
+    """Read and validate all input and history; the plans to build, or an error listing every problem."""
+    ready = prepare(options, cache)
+    sites = [site for brand in ready.brands for site in ready.plan_brand(brand)]
+    return Plan(sites, ready.record, ready.new_versions, ready.unpublished, ready.reader, ready.memo)
+
+
+def prepare(options: BuildOptions, cache: BuildCache | None = None) -> Prepared:
+    """Read and validate all input and history, or raise an error listing every problem.
 
     With a cache, the history is read from where the last build stopped and the pages of
     published versions come from the last build.
@@ -123,11 +156,9 @@ def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
     memo = cache.pages(salt) if cache else Memo({}, salt)
-    sites = [p for b in brands for p in plan_brand(config, b, lines, as_of, pages, str(TEMPLATES / "theme"),
-                                                   options.strict, options.drafts, consent.get(b, {}), sri,
-                                                   banners.get(b), memo)]
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
-    return Plan(sites, record, new, unpublished, reader, memo)
+    return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
+                    reader, memo)
 
 
 def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
@@ -197,53 +228,67 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             report(message)
         report("nothing changed since the last build")
         return last["brands"]
-    result = plan(options, cache)
-    prints = {f"{p.brand}/{p.lang}": fingerprint(p, options.root, cache.tools) for p in result.sites}
+    ready = prepare(options, cache)
+    prints: dict[str, str] = {}
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(site_dir):
-            same = {key for key, value in prints.items() if last.get("sites", {}).get(key) == value}
-            brands = _write(result, options, site_dir, cache, same, report)
+            sites = _write(ready, site_dir, cache, last.get("sites", {}), prints, report)
+            brands = sorted({p.brand for p in sites})
             messages = [f"{path}: its changes are not published (no new `updated` date, or not committed yet)"
-                        for path in result.unpublished]
-            copies = sorted({c for p in result.sites for c in p.copies.values()})
+                        for path in ready.unpublished]
+            copies = sorted({c for p in sites for c in p.copies.values()})
             cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
                                 "sites": {**{k: v for k, v in last.get("sites", {}).items()
                                              if k.split("/")[0] not in brands}, **prints}})
-            cache.save_versions(result.reader)
-            cache.save_pages(result.memo)
+            cache.save_versions(ready.reader)
+            cache.save_pages(ready.memo)
     except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
         raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
                                   f"Free disk space or fix the permissions, then build again; {site_dir.name}/ "
                                   "was left as it was.")]) from None
     for message in messages:
         report(message)
-    if options.record and result.new_versions:
-        write_lock(options.root, {**result.record, **result.new_versions})
-        report(f"recorded {len(result.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
+    if options.record and ready.new_versions:
+        write_lock(options.root, {**ready.record, **ready.new_versions})
+        report(f"recorded {len(ready.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
 
 
-def _write(result: Plan, options: BuildOptions, site_dir: Path, cache: BuildCache, same: set[str],
-           report: Report) -> list[str]:
-    """Stage every site (reusing the `same` ones: fingerprint unchanged), swap the stage in; the brands."""
+def _write(ready: Prepared, site_dir: Path, cache: BuildCache, last: dict[str, str], prints: dict[str, str],
+           report: Report) -> list[SitePlan]:
+    """Plan brand by brand while the sites planned so far build; swap the stage in; every site's plan.
+
+    An unchanged site (same fingerprint as in `last`) is not built again: a brand whose sites are all
+    unchanged stays where it is (moved, not copied, by the swap); the others are hard-linked.
+    """
     _recover(site_dir)
     stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    sites: list[SitePlan] = []
+    changed: set[str] = set()
+
+    def to_build() -> Iterator[SitePlan]:
+        for brand in ready.brands:
+            plans = ready.plan_brand(brand)
+            sites.extend(plans)
+            for site in plans:
+                prints[f"{brand}/{site.lang}"] = fingerprint(site, ready.options.root, cache.tools)
+            same = {site.lang for site in plans if last.get(f"{brand}/{site.lang}") == prints[f"{brand}/{site.lang}"]
+                    and site_folder(site_dir, site).is_dir()}
+            if len(same) < len(plans):
+                changed.add(brand)
+                yield from (s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans))
+
     try:
-        # A brand whose sites are all unchanged stays where it is (moved, not copied, by the swap).
-        changed = {p.brand for p in result.sites
-                   if f"{p.brand}/{p.lang}" not in same or not site_folder(site_dir, p).is_dir()}
-        fresh = [p for p in result.sites if p.brand in changed
-                 and (f"{p.brand}/{p.lang}" not in same or not _reuse(p, site_dir, stage, result.sites))]
-        build_sites(fresh, stage, options.root, lambda p: cache.project(p.brand, p.lang), cache.tools,
-                    options.jobs, report)
-        if len(fresh) < len(result.sites):
-            report(f"reused {len(result.sites) - len(fresh)} unchanged site(s) of the last build")
+        built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
+                            cache.tools, ready.options.jobs, report)
+        if built < len(sites):
+            report(f"reused {len(sites) - built} unchanged site(s) of the last build")
         _swap(stage, site_dir, sorted(changed))
     finally:
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: _recover finishes it
             shutil.rmtree(stage, ignore_errors=True)
-    return sorted({p.brand for p in result.sites})
+    return sites
 
 
 def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from .errors import Collector
 from .i18n import _, gettext_for
 from .model import Resolved
 
+# What makes a chunk a template for content_environment() (its comments are {## ##}); "\r" is normalized.
+JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clause
 # bodies converted with exactly these).
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
@@ -116,6 +119,8 @@ def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
 def _render_chunk(env: jinja2.Environment, source: str, path: str, line: int, context: dict[str, Any],
                   errors: Collector) -> str:
     """Render one chunk; report a Jinja problem at its line in the file."""
+    if not JINJA_RE.search(source):  # nothing for Jinja to do, and compiling costs more than the rest of a build's read
+        return source
     try:
         return _compile(env, source).render(context)
     except jinja2.TemplateSyntaxError as exc:

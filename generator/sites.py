@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,11 +33,14 @@ HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
-def build_sites(plans: list[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str,
-                jobs: int, report: Report) -> None:
-    """Build every plan (in parallel when there are several) and copy each output into the stage."""
-    workers = min(jobs or os.cpu_count() or 1, len(plans))
-    tasks = [(plan, projects(plan), site_folder(stage, plan), root, tools) for plan in plans]
+def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
+                tools: str, jobs: int, report: Report) -> int:
+    """Build every plan and copy each output into the stage; how many were built.
+
+    `plans` may be made as they are asked for (build.py plans brand by brand): each is handed to
+    a worker process at once, so later brands are planned while the first ones build.
+    """
+    workers = jobs or os.cpu_count() or 1
     problems: list[Problem] = []
     done = 0
 
@@ -45,19 +48,30 @@ def build_sites(plans: list[SitePlan], stage: Path, root: Path, projects: Callab
         nonlocal done
         done += 1
         problems.extend(messages)
-        report(f"[{done}/{len(tasks)}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
+        report(f"[{done}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
 
     if workers <= 1:
-        for task in tasks:
-            finished(task[0], build_site(*task))
+        for site in plans:
+            finished(site, build_site(*_task(site, stage, root, projects, tools)))
     else:
         _preload()
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(build_site, *task): task[0] for task in tasks}
+            futures = {}
+            try:
+                for site in plans:
+                    futures[pool.submit(build_site, *_task(site, stage, root, projects, tools))] = site
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # a later brand failed to plan: stop what has not begun
+                raise
             for future in as_completed(futures):
                 finished(futures[future], future.result())
     if problems:
         raise BuildError(problems)
+    return done
+
+
+def _task(site: SitePlan, stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str) -> tuple:
+    return site, projects(site), site_folder(stage, site), root, tools
 
 
 def site_folder(root: Path, plan: SitePlan) -> Path:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from generator.diff import Section, apply, diff_sections, normalize, word_diff
 from generator.errors import Collector
 from generator.parse import parse_document
+from generator.render import JINJA_RE, content_environment
 from generator.yamlsrc import YamlProblem, parse_yaml
 
 LINES = st.sampled_from([
@@ -120,3 +121,13 @@ def test_word_diff_finds_common_ends_on_characters_as_it_did_on_tokens(head, old
 def test_dates_are_dates():
     # A guard for the strategies above: YAML dates load as dates, as the front matter schema expects.
     assert parse_yaml("updated: 2026-11-21", "x").data == {"updated": dt.date(2026, 11, 21)}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"{}#%-+ ab\n\t\\'\"\u0110", "{#c1}", "}}", "%}", "##}", "{{", "{%"]),
+                max_size=40).map("".join))
+def test_a_chunk_without_template_syntax_renders_as_itself(source):
+    """render._render_chunk skips Jinja when JINJA_RE finds nothing: Jinja would give the text back unchanged."""
+    if JINJA_RE.search(source):
+        return
+    assert content_environment().from_string(source).render() == source
