@@ -80,10 +80,14 @@ def test_consent_fragments_are_valid_inside_a_page(sites, tmp_path):
 def test_our_copy_of_materials_base_template_differs_only_where_documented():
     ours = (ROOT / "templates/theme/base.html").read_text(encoding="utf-8").split("\n")
     theirs = (MATERIAL / "base.html").read_text(encoding="utf-8").split("\n")
-    assert len(ours) == len(theirs) + 2  # the header comment is two lines longer
-    changed = [(a, b) for a, b in zip(ours[5:], theirs[3:], strict=True) if a != b]
-    assert [b.replace(' autocomplete="off"', "") for _a, b in changed] == [a for a, _b in changed]
-    assert len(changed) == 2
+    assert len(ours) == len(theirs) + 4  # the header comment is four lines longer
+    changed = [(a, b) for a, b in zip(ours[7:], theirs[3:], strict=True) if a != b]
+    nav = '{% include "partials/nav.html" %}'
+    cached = ('{% if page and page not in nav.pages %}'
+              '{% call policygen_once("nav", page.url.count("/"), page.url.split("/")[0]) %}'
+              f'{nav}{{% endcall %}}{{% else %}}{nav}{{% endif %}}')
+    assert [b.replace(' autocomplete="off"', "").replace(nav, cached) for _a, b in changed] == [a for a, _b in changed]
+    assert len(changed) == 3
 
 
 class _Anchors(html.parser.HTMLParser):
@@ -127,6 +131,47 @@ def test_no_broken_internal_link_or_anchor(sites):
                 if parts.fragment not in ids:
                     broken.append(f"{page.relative_to(sites)}: {link} (no such anchor)")
     assert broken == []
+
+
+class _Navigation(html.parser.HTMLParser):
+    """The links of a page's main navigation (Material's primary sidebar), fragments left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # <nav> elements open inside the primary one
+        self.seen = False  # mkdocs pages have one; change notices (plain HTML for emails) do not
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "nav" and (self.depth or "md-nav--primary" in classes):
+            self.depth += 1
+            self.seen = True
+        href = dict(attrs).get("href") or ""
+        if self.depth and tag == "a" and "md-nav__link" in classes and not href.startswith("#"):
+            self.links.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self.depth:
+            self.depth -= 1
+
+
+def test_every_page_of_a_site_has_the_same_navigation(sites):
+    """Pages outside the navigation reuse one rendering of it per depth and folder (mkdocs_hooks.py)."""
+    roots = [p.parent for p in sites.rglob("sitemap.xml")]
+    assert len(roots) >= 6
+    for root in roots:
+        targets = {}
+        for page in documents(root):
+            if page.name == "404.html" or any(root in r.parents and r in page.parents for r in roots):
+                continue
+            parser = _Navigation()
+            parser.feed(page.read_text(encoding="utf-8"))
+            if parser.seen:
+                targets[page] = [(page.parent / unquote(link)).resolve() for link in parser.links]
+        first = next(iter(targets.values()))
+        assert len(first) >= 2 and len(targets) > 5  # the home page and the policies
+        assert {str(page.relative_to(root)): found for page, found in targets.items() if found != first} == {}
 
 
 def test_every_consent_link_resolves_to_a_published_version(sites):
