@@ -241,8 +241,6 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
                                 "sites": {**{k: v for k, v in last.get("sites", {}).items()
                                              if k.split("/")[0] not in brands}, **prints}})
-            cache.save_versions(ready.reader)
-            cache.save_pages(ready.memo)
     except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
         raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
                                   f"Free disk space or fix the permissions, then build again; {site_dir.name}/ "
@@ -278,6 +276,9 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, last: dict[str, s
             if len(same) < len(plans):
                 changed.add(brand)
                 yield from (s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans))
+        # Pure results, right whatever becomes of this build: saved while the last sites build.
+        cache.save_versions(ready.reader)
+        cache.save_pages(ready.memo)
 
     try:
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
