@@ -44,7 +44,11 @@ def search(browser, url: str, query: str) -> list[str]:
     # Wait for the worker: the line says "Initializing search" until the index is loaded.
     page.wait_for_function(f"!{meta}.startsWith('Initializing')", timeout=10000)
     prompt = page.locator(".md-search-result__meta").inner_text().strip()
-    page.locator("input.md-search__input").press_sequentially(query)
+    box = page.locator("input.md-search__input")
+    # The whole query at once, then one key: typed letter by letter, the line below could change for
+    # the first letter's results before the whole query had run (it did once, on a busy machine).
+    box.fill(query)
+    box.press("End")
     # The line changes from its "type to search" prompt once the query has run.
     page.wait_for_function(f"p => {meta} !== p", arg=prompt, timeout=5000)
     titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
