@@ -17,9 +17,10 @@ from markupsafe import Markup, escape
 from .config import SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections
-from .i18n import _, _n, gettext_for, heading_number, long_date, ngettext_for
+from .i18n import _, _n, clause_label, gettext_for, heading_number, long_date, ngettext_for
 from .markdown_ext import BODY_CLASS, REDLINE_START
 from .model import number_clauses
+from .parse import REF_RE
 from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
 from .versions import Key, Timeline, Version
 
@@ -194,10 +195,12 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
 def sections_json(ui: _Ui, version: Version) -> str:
     """A version's clauses as compared (for comparing any two versions in the browser)."""
     numbers = _numbers(version, ui.lang)
+    # `labels`: how each cross-reference reads, for compare.js to show [[id]] as the page does.
     entries = [{"id": s.id, "level": s.level, "name": _clause_name(ui, s.id, s.title, numbers), "title": s.title,
                 "text": s.text} for s in version.sections]
     # Compact: read by a script, and json's C encoder only runs without indentation.
-    return json.dumps({"version": version.id, "sections": entries}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps({"version": version.id, "labels": _labels(version, ui.lang), "sections": entries},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
@@ -227,6 +230,7 @@ COUNTS = {"changed": _n("%(n)s clause changed", "%(n)s clauses changed"),
 def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Markup:
     """The changes as escaped HTML: a summary with links, then each changed clause with <ins>/<del>."""
     numbers = {**_numbers(old, ui.lang), **_numbers(new, ui.lang)}
+    labels = {"-": _labels(old, ui.lang), "+": _labels(new, ui.lang), "=": _labels(new, ui.lang)}
     counts = result.counts()
     if not counts:
         return Markup("<p>") + escape(ui.t(_("No clause changed."))) + Markup("</p>")
@@ -238,7 +242,7 @@ def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Mar
         label = escape(ui.t(STATUS[change.status]))
         anchor = escape(f"change-{change.id or 'preamble'}")
         items.append(f'<li><a href="#{anchor}">{name}</a> ({label})</li>')
-        paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs(ui, change.words))
+        paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs(ui, change.words, labels))
         blocks.append(f'<section class="policy-change policy-change--{escape(change.status)}" id="{anchor}"><h2>'
                       f'{name} <span class="policy-change__status">{label}</span></h2>{paragraphs}</section>')
     return Markup(f'{REDLINE_START}<p class="policy-changes__summary">{escape(summary)}</p>'
@@ -246,15 +250,23 @@ def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Mar
 
 
 def _numbers(version: Version, lang: str) -> dict[str, str]:
-    """Each clause's number (not to be changed: shared by every version with the same outline)."""
-    return _outline_numbers(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
-                            lang)
+    """Each clause's heading number ("Điều 3."); shared by every version with the same outline."""
+    return _outline_names(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
+                          lang)[0]
+
+
+def _labels(version: Version, lang: str) -> dict[str, str]:
+    """How a cross-reference to each clause reads ("khoản 2 Điều 3"); shared like `_numbers`."""
+    return _outline_names(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
+                          lang)[1]
 
 
 @lru_cache(maxsize=1024)
-def _outline_numbers(outline: tuple[tuple[str, int], ...], numbering: str, lang: str) -> dict[str, str]:
+def _outline_names(outline: tuple[tuple[str, int], ...], numbering: str, lang: str
+                   ) -> tuple[dict[str, str], dict[str, str]]:
     numbers = number_clauses([(cid, level, True) for cid, level in outline], numbering)
-    return {cid: heading_number(n.parts, numbering, lang) for cid, n in numbers.items()}
+    return ({cid: heading_number(n.parts, numbering, lang) for cid, n in numbers.items()},
+            {cid: clause_label(n.parts, numbering, lang) for cid, n in numbers.items()})
 
 
 def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -> str:
@@ -263,12 +275,17 @@ def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -
     return f"{numbers.get(clause_id, '')} {title}".strip()
 
 
-def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...]) -> list[str]:
-    """Redline ops as paragraphs of escaped HTML (lines kept); insertions and deletions are announced."""
+def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...], labels: dict[str, dict[str, str]]) -> list[str]:
+    """Redline ops as paragraphs of escaped HTML (lines kept); insertions and deletions are announced.
+
+    A cross-reference reads as on the page (`labels`: the old version's for deletions, the new
+    one's otherwise); one whose id itself was edited is split across ops and stays as written.
+    """
     said = {"-": escape(ui.t(_("deleted:"))), "+": escape(ui.t(_("inserted:")))}
     paragraphs: list[str] = [""]
     for op, text in words:
-        for index, part in enumerate(text.split("\n\n")):
+        named = REF_RE.sub(lambda m, known=labels[op]: known.get(m.group(1).strip(), m.group(0)), text)
+        for index, part in enumerate(named.split("\n\n")):
             if index:
                 paragraphs.append("")
             if not part:

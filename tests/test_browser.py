@@ -162,6 +162,8 @@ def test_history_page_compares_any_two_versions(site):
     change.wait_for()
     assert change.locator("h3").inner_text().startswith("2. Security")
     assert " ".join(change.locator("ins").inner_text().split()) == "inserted: strong"
+    text = change.locator("p").inner_text()
+    assert "See section 1." in text and "[[" not in text  # a cross-reference reads as on the page
     # The same version on both sides: nothing changed.
     page.select_option("select[name=from]", "2026-11-22")
     page.get_by_role("button", name="Compare").click()

@@ -73,6 +73,16 @@ def test_changes_page_redlines_words_and_lists_clause_changes(two_versions):
     assert "Chấm dứt" not in changes.split('class="policy-changes"')[1]  # renumbered only: not a change
 
 
+def test_a_redline_names_cross_references_as_the_page_does(two_versions):
+    page = site(two_versions, "2026-12-22")
+    version = page("beta/aup/2026-11-22/index.html")
+    label = version.split('<a class="xref" href="#prohibited">')[1].split("</a>")[0]
+    redline = page("beta/aup/2026-11-22/changes/index.html").split('class="policy-changes"')[1]
+    assert f"Xem {label}." in redline and "[[" not in redline
+    sections = json.loads(page("beta/aup/2026-11-22/sections.json"))
+    assert sections["labels"]["prohibited"] == label  # for the history page's comparison (compare.js)
+
+
 def test_archived_and_change_pages_stay_out_of_search(two_versions):
     page = site(two_versions, "2026-12-22")
     index = json.loads(page("beta/search/search_index.json"))

@@ -8,6 +8,15 @@
   var result = document.querySelector(".policy-compare__result");
   var label = function (key) { return form.getAttribute("data-label-" + key) || key; };
   var TOKEN = /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu;
+  var REF = /\[\[([^\[\]\n]*)\]\]/g;
+  var names = { "-": {}, "+": {}, "=": {} };  // how [[id]] reads: the older version's for deletions
+
+  function named(op, text) {
+    return text.replace(REF, function (whole, id) {
+      var known = names[op];
+      return Object.prototype.hasOwnProperty.call(known, id.trim()) ? known[id.trim()] : whole;  // "constructor" is an id too
+    });
+  }
 
   function words(a, b) {
     var x = a.match(TOKEN) || [], y = b.match(TOKEN) || [];
@@ -34,7 +43,7 @@
   function paragraph(ops) {
     var p = document.createElement("p");
     ops.forEach(function (op) {
-      var node = document.createTextNode(op[1]);
+      var node = document.createTextNode(named(op[0], op[1]));
       if (op[0] === "=") { p.appendChild(node); return; }
       var mark = document.createElement(op[0] === "-" ? "del" : "ins");
       var hidden = document.createElement("span");
@@ -62,6 +71,7 @@
   }
 
   function compare(older, newer) {
+    names = { "-": older.labels || {}, "+": newer.labels || {}, "=": newer.labels || {} };
     var before = {};
     older.sections.forEach(function (s) { before[s.id] = s; });
     var seen = {}, blocks = [];
