@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from .model import BannerWording, Wording
 from .pages import VIETNAM, Memo, plan_brand
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
-from .sites import build_sites, site_folder
+from .sites import build_sites, site_folder, workers
 from .versions import (
     Key,
     Timeline,
@@ -228,23 +229,24 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             report(message)
         report("nothing changed since the last build")
         return last["brands"]
-    ready = prepare(options, cache)
-    prints: dict[str, str] = {}
-    try:
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        with _exclusive(site_dir):
-            sites = _write(ready, site_dir, cache, last.get("sites", {}), prints, report)
-            brands = sorted({p.brand for p in sites})
-            messages = [f"{path}: its changes are not published (no new `updated` date, or not committed yet)"
-                        for path in ready.unpublished]
-            copies = sorted({c for p in sites for c in p.copies.values()})
-            cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
-                                "sites": {**{k: v for k, v in last.get("sites", {}).items()
-                                             if k.split("/")[0] not in brands}, **prints}})
-    except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
-        raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
-                                  f"Free disk space or fix the permissions, then build again; {site_dir.name}/ "
-                                  "was left as it was.")]) from None
+    with workers(options.jobs) as pool:  # they start now, while this process reads everything
+        ready = prepare(options, cache)
+        try:
+            site_dir.parent.mkdir(parents=True, exist_ok=True)
+            with _exclusive(site_dir):
+                prints: dict[str, str] = {}
+                sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
+                brands = sorted({p.brand for p in sites})
+                messages = [f"{path}: its changes are not published (no new `updated` date, or not committed "
+                            "yet)" for path in ready.unpublished]
+                copies = sorted({c for p in sites for c in p.copies.values()})
+                kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}
+                cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
+                                    "sites": {**kept, **prints}})
+        except OSError as exc:  # a full disk, a read-only folder: say so; the previous site is untouched
+            raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
+                                      f"Free disk space or fix the permissions, then build again; "
+                                      f"{site_dir.name}/ was left as it was.")]) from None
     for message in messages:
         report(message)
     if options.record and ready.new_versions:
@@ -253,8 +255,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     return brands
 
 
-def _write(ready: Prepared, site_dir: Path, cache: BuildCache, last: dict[str, str], prints: dict[str, str],
-           report: Report) -> list[SitePlan]:
+def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPoolExecutor | None,
+           last: dict[str, str], prints: dict[str, str], report: Report) -> list[SitePlan]:
     """Plan brand by brand while the sites planned so far build; swap the stage in; every site's plan.
 
     An unchanged site (same fingerprint as in `last`) is not built again: a brand whose sites are all
@@ -282,7 +284,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, last: dict[str, s
 
     try:
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
-                            cache.tools, ready.options.jobs, report)
+                            cache.tools, pool, report)
         if built < len(sites):
             report(f"reused {len(sites) - built} unchanged site(s) of the last build")
         _swap(stage, site_dir, sorted(changed))

@@ -33,14 +33,33 @@ HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
+@contextmanager
+def workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The processes that run mkdocs (None: run it here), started at once.
+
+    Started before the history is read, they import mkdocs meanwhile, and they are forked from a
+    small process: one that holds the whole history would share it with them page by page.
+    """
+    count = jobs or os.cpu_count() or 1
+    if count <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=count)
+    try:
+        for _ in range(count):
+            pool.submit(_preload)
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
-                tools: str, jobs: int, report: Report) -> int:
-    """Build every plan and copy each output into the stage; how many were built.
+                tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
+    """Build every plan (in `pool`, else here) and copy each output into the stage; how many were built.
 
     `plans` may be made as they are asked for (build.py plans brand by brand): each is handed to
     a worker process at once, so later brands are planned while the first ones build.
     """
-    workers = jobs or os.cpu_count() or 1
     problems: list[Problem] = []
     done = 0
 
@@ -50,21 +69,20 @@ def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Ca
         problems.extend(messages)
         report(f"[{done}] {'failed' if messages else 'built'} {site.brand} ({site.lang})")
 
-    if workers <= 1:
+    if pool is None:
         for site in plans:
             finished(site, build_site(*_task(site, stage, root, projects, tools)))
     else:
-        _preload()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {}
-            try:
-                for site in plans:
-                    futures[pool.submit(build_site, *_task(site, stage, root, projects, tools))] = site
-            except BaseException:
-                pool.shutdown(cancel_futures=True)  # a later brand failed to plan: stop what has not begun
-                raise
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
+        futures = {}
+        try:
+            for site in plans:
+                futures[pool.submit(build_site, *_task(site, stage, root, projects, tools))] = site
+        except BaseException:
+            for future in futures:  # a later brand failed to plan: stop what has not begun
+                future.cancel()
+            raise
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
     if problems:
         raise BuildError(problems)
     return done
@@ -80,7 +98,7 @@ def site_folder(root: Path, plan: SitePlan) -> Path:
 
 
 def _preload() -> None:
-    """Import mkdocs and Material before the workers fork, so that each does not import them again."""
+    """Import mkdocs, Material and the Markdown extensions (in a worker, before its first site)."""
     import material.plugins.search.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
     import pymdownx.magiclink  # noqa: F401
