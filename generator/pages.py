@@ -250,21 +250,23 @@ def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Mar
 
 
 def _numbers(version: Version, lang: str) -> dict[str, str]:
-    """Each clause's heading number ("Điều 3."); shared by every version with the same outline."""
-    return _outline_names(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
-                          lang)[0]
+    """Each numbered clause's heading number ("Điều 3."); shared by every version with the same outline."""
+    return _outline_names(_outline(version), version.meta.numbering, lang)[0]
 
 
 def _labels(version: Version, lang: str) -> dict[str, str]:
-    """How a cross-reference to each clause reads ("khoản 2 Điều 3"); shared like `_numbers`."""
-    return _outline_names(tuple((cid, level) for cid, level, _title in version.outline), version.meta.numbering,
-                          lang)[1]
+    """How a cross-reference to each numbered clause reads ("khoản 2 Điều 3"); shared like `_numbers`."""
+    return _outline_names(_outline(version), version.meta.numbering, lang)[1]
+
+
+def _outline(version: Version) -> tuple[tuple[str, int, bool], ...]:
+    return tuple((cid, level, cid not in version.unnumbered) for cid, level, _title in version.outline)
 
 
 @lru_cache(maxsize=1024)
-def _outline_names(outline: tuple[tuple[str, int], ...], numbering: str, lang: str
+def _outline_names(outline: tuple[tuple[str, int, bool], ...], numbering: str, lang: str
                    ) -> tuple[dict[str, str], dict[str, str]]:
-    numbers = number_clauses([(cid, level, True) for cid, level in outline], numbering)
+    numbers = number_clauses(outline, numbering)
     return ({cid: heading_number(n.parts, numbering, lang) for cid, n in numbers.items()},
             {cid: clause_label(n.parts, numbering, lang) for cid, n in numbers.items()})
 

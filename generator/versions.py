@@ -35,6 +35,7 @@ class Version:
     commit: str  # the commit that set its `updated` date
     committed: dt.datetime
     draft: bool = False  # text changed after the date was set, not released
+    unnumbered: frozenset[str] = frozenset()  # ids of clauses marked `.unnumbered` (the digest has them: the text)
 
     def __getstate__(self) -> dict:
         """Pickled (in the build's cache) without what is computed from the rest."""
@@ -190,9 +191,11 @@ def texts_at(files: dict[str, bytes]) -> dict[Key, Version]:
 def make_version(text: Resolved, chunks: tuple[str, ...], snapshot: Snapshot | None, draft: bool = False) -> Version:
     """A Version of a resolved text."""
     outline = tuple((c.id, c.level, c.title) for c in text.clauses)
+    unnumbered = frozenset(c.id for c in text.clauses if not c.numbered)
     return Version(brand=text.brand, policy=text.policy, lang=text.lang, meta=text.meta, chunks=chunks,
                    outline=outline, commit=snapshot.commit if snapshot else "",
-                   committed=snapshot.committed if snapshot else dt.datetime.min, draft=draft)
+                   committed=snapshot.committed if snapshot else dt.datetime.min, draft=draft,
+                   unnumbered=unnumbered)
 
 
 def _config_at(snapshot: Snapshot) -> SiteConfig | None:

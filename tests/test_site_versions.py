@@ -104,3 +104,22 @@ def test_atom_feed_lists_versions_newest_first(two_versions):
     for entry in entries:
         assert {child.tag for child in entry} >= {f"{ATOM}{t}" for t in ("title", "id", "updated", "link")}
     assert '<link rel="alternate" type="application/atom+xml"' in page("beta/en/aup/index.html")
+
+
+def test_a_redline_leaves_an_unnumbered_clause_unnumbered(mini):
+    """`.unnumbered` clauses have no number on the page, nor in the changes page's headings."""
+    ends = {"vi": "có thể dẫn tới chấm dứt dịch vụ.", "en": "may lead to termination."}
+    for lang, text in (("vi", "Các điều khoản này áp dụng."), ("en", "These terms apply.")):
+        body = (mini.root / f"content/{lang}/aup.md").read_text(encoding="utf-8")
+        end = next(line for line in body.splitlines() if line.endswith(ends[lang]))
+        mini.edit(f"content/{lang}/aup.md", end, f"{end}\n\n## Final terms {{#final .unnumbered}}\n\n{text}")
+        mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-21")
+    mini.commit("AUP: final terms")
+    for lang, text in (("vi", "Các điều khoản này áp dụng."), ("en", "These terms apply.")):
+        mini.edit(f"content/{lang}/aup.md", text, text[:-1] + " từ nay." if lang == "vi" else "These terms apply now.")
+        mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-21", "updated: 2026-11-22")
+    mini.commit("AUP: final terms apply now")
+    page = site(mini, "2026-12-22")
+    changes = page("beta/en/aup/2026-11-22/changes/index.html")
+    assert '<h2>Final terms <span class="policy-change__status">Changed</span></h2>' in changes
+    assert '<a href="#change-final">Final terms</a>' in changes
