@@ -29,7 +29,7 @@ from synth import make_repo, policy_text  # noqa: E402
 from generator.build import BuildOptions, build, plan  # noqa: E402
 from generator.history import GitHistory  # noqa: E402
 from generator.lint import CheckOptions, run_check  # noqa: E402
-from generator.markdown_ext import PolicyExtension  # noqa: E402
+from generator.markdown_ext import PolicyExtension, converter  # noqa: E402
 from generator.render import MARKDOWN_EXTENSIONS  # noqa: E402
 from generator.versions import read_versions  # noqa: E402
 
@@ -46,12 +46,9 @@ def timed(action, runs: int) -> float:
 
 def markdown_floor(pages: list[tuple[str, str]]) -> float:
     """Python-Markdown alone on every output page, one process, configured as the sites are: the floor."""
-    names = [e if isinstance(e, str) else next(iter(e)) for e in MARKDOWN_EXTENSIONS]
-    configs = {next(iter(e)): next(iter(e.values())) for e in MARKDOWN_EXTENSIONS if isinstance(e, dict)}
     start = time.perf_counter()
     for path, text in pages:
-        md = markdown.Markdown(extensions=[*names, PolicyExtension(lang=path.split("/")[1])], extension_configs=configs)
-        md.convert(text.split("---\n", 2)[-1])
+        converter(path.split("/")[1], MARKDOWN_EXTENSIONS).convert(text.split("---\n", 2)[-1])
     return time.perf_counter() - start
 
 

@@ -120,15 +120,19 @@ class PolicyExtension(Extension):
         if reuse:
             lang = self.getConfig("lang")
             cache = markdown_reuse.clause_cache(json.dumps([lang, reuse], sort_keys=True),
-                                              lambda: _converter(lang, reuse))
+                                              lambda: converter(lang, reuse))
             markdown_reuse.register(md, cache, BODY_START_RE)
 
 
-def _converter(lang: str, extensions: list) -> Markdown:
-    """A converter with these extensions (mkdocs.yml's form: names, or {name: config}) and ours."""
+def converter(lang: str, extensions: list, reuse: bool = False) -> Markdown:
+    """A converter with these extensions (mkdocs.yml's form: names, or {name: config}) and ours.
+
+    With `reuse`, ours reuses clauses converted with the same extensions, as in the sites.
+    """
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
     configs = {next(iter(e)): next(iter(e.values())) for e in extensions if isinstance(e, dict)}
-    return Markdown(extensions=[*names, PolicyExtension(lang=lang)], extension_configs=configs)
+    ours = PolicyExtension(lang=lang, reuse=extensions if reuse else [])
+    return Markdown(extensions=[*names, ours], extension_configs=configs)
 
 
 def makeExtension(**kwargs) -> PolicyExtension:  # noqa: N802

@@ -19,8 +19,8 @@ from .model import Resolved
 
 # What makes a chunk a template for content_environment() (its comments are {## ##}); "\r" is normalized.
 JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
-# Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clause
-# bodies converted with exactly these).
+# Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clauses
+# converted with exactly these).
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
                                   {"toc": {"permalink": True, "toc_depth": 2}}]
 

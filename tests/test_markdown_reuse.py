@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import markdown_reuse
-from generator.markdown_ext import PolicyExtension
+from generator.markdown_ext import converter
 from generator.render import MARKDOWN_EXTENSIONS
-
-NAMES = [e if isinstance(e, str) else next(iter(e)) for e in MARKDOWN_EXTENSIONS]
-CONFIGS = {next(iter(e)): next(iter(e.values())) for e in MARKDOWN_EXTENSIONS if isinstance(e, dict)}
 
 
 def convert(text: str, reuse: bool, lang: str = "vi") -> str:
-    md = markdown.Markdown(extensions=[*NAMES, PolicyExtension(lang=lang, reuse=MARKDOWN_EXTENSIONS if reuse else [])],
-                           extension_configs=CONFIGS)
-    return md.convert(text)
+    return converter(lang, MARKDOWN_EXTENSIONS, reuse).convert(text)
 
 
 def page(*bodies: str, numbering: str = "articles") -> str:
@@ -141,10 +135,10 @@ REDLINE = ('<div class="policy-changes"><p class="policy-changes__summary">2 cla
 @pytest.mark.parametrize("before", ["", "!!! abstract \"Tóm tắt\"\n\n    Version 2.\n\n"])
 def test_a_redline_is_stashed_as_it_is_with_the_same_html(before):
     text = f"# What changed\n\n<p class=\"policy-stamp\">stamp</p>\n\n{before}{REDLINE}\n"
-    md = markdown.Markdown(extensions=[*NAMES, PolicyExtension(lang="vi")], extension_configs=CONFIGS)
+    md = converter("vi", MARKDOWN_EXTENSIONS)
     html = md.convert(text)
     # Stashed before Python-Markdown's own look at raw HTML, which stashes the stamp above it first.
     assert REDLINE in html and md.htmlStash.rawHtmlBlocks[0] == REDLINE
-    md = markdown.Markdown(extensions=[*NAMES, PolicyExtension(lang="vi")], extension_configs=CONFIGS)
+    md = converter("vi", MARKDOWN_EXTENSIONS)
     md.preprocessors.deregister("policy_redline")
     assert md.convert(text) == html
