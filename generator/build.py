@@ -57,7 +57,7 @@ class BuildOptions:
     site_dir: Path
     brands: tuple[str, ...] = ()  # empty: every brand
     strict: bool = False  # mkdocs warnings fail the build
-    jobs: int = 0  # worker processes; 0: one per core, at most one per site
+    jobs: int = 0  # mkdocs worker processes; 0: one per core; 1: none, mkdocs runs in this process
     as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
     drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
     record: bool = True  # add newly published versions to versions.lock

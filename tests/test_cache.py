@@ -18,7 +18,7 @@ DAY = dt.date(2026, 12, 31)
 
 
 def options(repo, site: str = "site", **more) -> BuildOptions:
-    return BuildOptions(root=repo.root, site_dir=repo.root / site, jobs=1, as_of=DAY, **more)
+    return BuildOptions(**{"root": repo.root, "site_dir": repo.root / site, "jobs": 1, "as_of": DAY, **more})
 
 
 def new_version(repo, day: str = "2026-11-22", policy: str = "aup", was: str = "2026-11-20") -> None:
@@ -192,3 +192,24 @@ def test_pages_of_published_versions_come_from_the_cache(built, monkeypatch):
     calls.clear()
     build(options(built, site="elsewhere"))  # another site folder: a cache of its own, cold
     assert sorted(calls) == ["en", "en", "vi", "vi"]
+
+
+def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was(built, monkeypatch, tmp_path):
+    """Brands are planned while the first ones build (in worker processes): a later failure still stops all."""
+    before = tree_hashes(built.root / "site")
+    new_version(built)  # the shared AUP: both brands change
+    real = build_module.Prepared.plan_brand
+
+    def plan_brand(self, brand):
+        if brand == "beta":
+            raise RuntimeError("beta cannot be planned")
+        return real(self, brand)
+
+    monkeypatch.setattr(build_module.Prepared, "plan_brand", plan_brand)
+    with pytest.raises(RuntimeError, match="beta cannot be planned"):
+        build(options(built, jobs=2))  # acme's sites were handed to the workers first
+    assert tree_hashes(built.root / "site") == before
+    assert not list(built.root.glob(".site.staging-*"))
+    monkeypatch.setattr(build_module.Prepared, "plan_brand", real)
+    build(options(built, jobs=2))  # the kept projects that acme's sites left are sound
+    assert_same_as_cold(built, tmp_path)
