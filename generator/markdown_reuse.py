@@ -40,8 +40,7 @@ class ClauseCache:
 
     def __init__(self, make: Callable[[], Markdown]) -> None:
         self.md = make()
-        self.capture = _Capture(self.md)
-        self.md.treeprocessors.register(self.capture, "policygen_capture", 19)  # right after inline (20)
+        self.md.treeprocessors.register(_Capture(self.md), "policygen_capture", 19)  # right after inline (20)
         self.texts: dict[str, Elements | None] = {}
 
     def get(self, text: str) -> Elements | None:
@@ -54,8 +53,12 @@ class ClauseCache:
 
     def _convert(self, text: str) -> Elements | None:
         self.md.reset()
-        self.md.convert(text)
-        elements = self.capture.elements
+        try:
+            self.md.convert(text)
+        except _Captured as captured:  # what would follow (toc, serializing, …) is the page's to do
+            elements = captured.elements
+        else:
+            raise RuntimeError("the clause converter ended without its capture step")
         if self.md.htmlStash.html_counter or self.md.references or not all(map(_plain, elements)):
             return None
         return elements
@@ -85,13 +88,19 @@ def _plain(top: etree.Element) -> bool:
     return True
 
 
-class _Capture(Treeprocessor):
-    """Keeps a copy of the tree right after the inline step, the state the page's copies are put in."""
+class _Captured(Exception):  # noqa: N818 - not an error: how the capture ends a conversion early
+    """Ends a clause's conversion right after the inline step, carrying the elements made so far."""
 
-    elements: Elements = ()
+    def __init__(self, elements: Elements) -> None:
+        super().__init__()
+        self.elements = elements
+
+
+class _Capture(Treeprocessor):
+    """Ends the conversion right after the inline step: that tree is what the pages' copies are made from."""
 
     def run(self, root: etree.Element) -> None:
-        self.elements = tuple(deepcopy(element) for element in root)
+        raise _Captured(tuple(root))  # nothing else holds the tree: no copy needed
 
 
 class ClauseMarker(Preprocessor):

@@ -55,7 +55,7 @@ def workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
 
 def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
                 tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
-    """Build every plan (in `pool`, else here) and copy each output into the stage; how many were built.
+    """Build every plan (in `pool`, else here) and link each output into the stage; how many were built.
 
     `plans` may be made as they are asked for (build.py plans brand by brand): each is handed to
     a worker process at once, so later brands are planned while the first ones build.
@@ -105,7 +105,7 @@ def _preload() -> None:
 
 
 def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
-    """Bring one kept project up to date with its plan, run mkdocs, copy the output to `target`.
+    """Bring one kept project up to date with its plan, run mkdocs, hard-link the output into `target`.
 
     Returns problems instead of raising (it runs in worker processes).
     """
@@ -114,6 +114,7 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
     shell = hashlib.sha256((tools + json.dumps(site.mkdocs, sort_keys=True, default=str)).encode()).hexdigest()
     stamp = project / "shell.txt"
     dirty = stamp.is_file() and stamp.read_text(encoding="utf-8") == shell and (project / "site").is_dir()
+    stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the project is not to be trusted: built clean next
     if not dirty:
         shutil.rmtree(project, ignore_errors=True)
     changed, removed = _sync(site, project / "docs", root)
@@ -121,9 +122,9 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
         dirty = False
         shutil.rmtree(project / "site", ignore_errors=True)
     if dirty:
+        _unshare(project / "site")
         _forget_outputs(site, project, changed | _indexed(site))
     _write_config(site, project)
-    stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the output is not to be trusted
     warnings = _WarningLog()
     try:
         with _logged(warnings):
@@ -133,8 +134,29 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
         return [Problem(where, 0, f"mkdocs failed: {exc}", "; ".join(warnings.messages)
                         or "Run with -v for details.")]
     stamp.write_text(shell, encoding="utf-8")
-    shutil.copytree(project / "site", target, dirs_exist_ok=True)
+    shutil.copytree(project / "site", target, copy_function=_link, dirs_exist_ok=True)
     return []
+
+
+def _link(source: str, target: str) -> None:
+    """Hard-link an output file into the stage (the project's next dirty build unshares it first)."""
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _unshare(output: Path) -> None:
+    """Give each output file that is also published (hard-linked) a copy of its own.
+
+    mkdocs writes files in place (404.html, the sitemap and search index, static files whose source
+    is newer): a dirty build must not change the published site through a shared file.
+    """
+    for path in output.rglob("*"):
+        if path.is_file() and path.stat().st_nlink > 1:
+            copy = path.with_name(f".{path.name}.unshared")
+            shutil.copy2(path, copy)  # keeps the mtime, which mkdocs' dirty build compares
+            os.replace(copy, path)
 
 
 def _write_config(site: SitePlan, project: Path) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import shutil
+from pathlib import Path
 
 import pytest
 from test_build import tree_hashes
 from test_versions import aup, both, history
 
 from generator import build as build_module
+from generator import sites
 from generator.build import SWAP_MARK, BuildOptions, build
 from generator.history import GitHistory
 from generator.versions import VersionReader, read_versions
@@ -108,6 +112,33 @@ def test_a_new_version_renders_only_the_pages_that_changed(built, tmp_path):
                         "privacy/2026-11-22/index.html", "privacy/history/index.html"}
     assert "Không phải phiên bản hiện hành" in (project / "privacy/2026-11-22/index.html").read_text("utf-8")
     assert_same_as_cold(built, tmp_path)
+
+
+def test_a_rebuild_never_writes_through_to_the_files_published_before(built, tmp_path):
+    """The published files are hard links of the kept projects' output, which mkdocs writes in place."""
+    site, kept = built.root / "site", built.root / ".site.cache" / "work" / "acme.vi" / "site"
+    index = Path("search") / "search_index.json"
+    assert (site / "acme" / index).stat().st_ino == (kept / index).stat().st_ino  # linked, not copied
+    published = tmp_path / "published"  # the files published so far, reachable after the swap
+    shutil.copytree(site, published, copy_function=os.link)
+    before = tree_hashes(published)
+    new_version(built)
+    build(options(built))
+    assert tree_hashes(site) != before and tree_hashes(published) == before
+    now, then = (site / "acme" / index).read_bytes(), (published / "acme" / index).read_bytes()
+    assert now == (kept / index).read_bytes() != then
+
+
+def test_without_hard_links_the_output_is_copied(mini, monkeypatch, tmp_path):
+    def no_links(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(sites.os, "link", no_links)
+    build(options(mini, record=False))
+    index = Path("search") / "search_index.json"
+    kept = mini.root / ".site.cache" / "work" / "acme.vi" / "site"
+    assert (mini.root / "site" / "acme" / index).stat().st_ino != (kept / index).stat().st_ino
+    assert_same_as_cold(mini, tmp_path)
 
 
 def test_a_strict_rebuild_is_not_stopped_by_mkdocs_dirty_build_warning(mini, monkeypatch):
