@@ -122,8 +122,11 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
         dirty = False
         shutil.rmtree(project / "site", ignore_errors=True)
     if dirty:
-        _unshare(project / "site")
-        _forget_outputs(site, project, changed | _indexed(site))
+        outputs = _outputs(site, project)
+        rendered = changed | _indexed(site)
+        for rel in rendered:  # mkdocs writes them again
+            outputs[rel].unlink(missing_ok=True)
+        _unshare(project / "site", {path for rel, path in outputs.items() if rel not in rendered})
     _write_config(site, project)
     warnings = _WarningLog()
     try:
@@ -146,14 +149,16 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _unshare(output: Path) -> None:
-    """Give each output file that is also published (hard-linked) a copy of its own.
+def _unshare(output: Path, untouched: set[Path]) -> None:
+    """Give each output file that is also published (hard-linked) a copy of its own, but the untouched.
 
-    mkdocs writes files in place (404.html, the sitemap and search index, static files whose source
-    is newer): a dirty build must not change the published site through a shared file.
+    mkdocs writes files in place: a dirty build must not change the published site through a shared
+    file. It writes the output of a docs file only if that file is newer than it; `untouched` are
+    the outputs of docs files that are not (the others were deleted). Every other file (404.html,
+    the sitemap, the search index, the theme's files) may be written: it gets its copy.
     """
     for path in output.rglob("*"):
-        if path.is_file() and path.stat().st_nlink > 1:
+        if path not in untouched and path.is_file() and path.stat().st_nlink > 1:
             copy = path.with_name(f".{path.name}.unshared")
             shutil.copy2(path, copy)  # keeps the mtime, which mkdocs' dirty build compares
             os.replace(copy, path)
@@ -206,14 +211,13 @@ def _indexed(site: SitePlan) -> set[str]:
     return found
 
 
-def _forget_outputs(site: SitePlan, project: Path, paths: set[str]) -> None:
-    """Delete the HTML of these pages (and the copies of these files), so that mkdocs writes them again."""
+def _outputs(site: SitePlan, project: Path) -> dict[str, Path]:
+    """Where mkdocs writes each docs file of the plan: a page's HTML, or the copy of any other file."""
     from mkdocs.structure.files import File
 
     directory_urls = bool(site.mkdocs.get("use_directory_urls", True))
-    for rel in paths:
-        output = File(rel, str(project / "docs"), str(project / "site"), directory_urls).abs_dest_path
-        Path(output).unlink(missing_ok=True)
+    return {rel: Path(File(rel, str(project / "docs"), str(project / "site"), directory_urls).abs_dest_path)
+            for rel in [*site.files, *site.copies]}
 
 
 class _WarningLog(logging.Handler):
