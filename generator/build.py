@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .model import BannerWording, Wording
 from .pages import VIETNAM, Memo, plan_brand
+from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
 from .sites import build_sites, site_folder, workers
@@ -233,7 +231,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         ready = prepare(options, cache)
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
-            with _exclusive(site_dir):
+            with exclusive(site_dir), trash_emptied(site_dir):
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
@@ -262,8 +260,8 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
     An unchanged site (same fingerprint as in `last`) is not built again: a brand whose sites are all
     unchanged stays where it is (moved, not copied, by the swap); the others are hard-linked.
     """
-    _recover(site_dir)
-    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    recover(site_dir)
+    stage = new_stage(site_dir)
     sites: list[SitePlan] = []
     changed: set[str] = set()
 
@@ -277,7 +275,9 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
                     and site_folder(site_dir, site).is_dir()}
             if len(same) < len(plans):
                 changed.add(brand)
-                yield from (s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans))
+                # Largest first: a worker that is done sooner takes the larger of the next brand's sites.
+                yield from sorted((s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans)),
+                                  key=_size, reverse=True)
         # Pure results, right whatever becomes of this build: saved while the last sites build.
         cache.save_versions(ready.reader)
         cache.save_pages(ready.memo)
@@ -287,10 +287,10 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
                             cache.tools, pool, report)
         if built < len(sites):
             report(f"reused {len(sites) - built} unchanged site(s) of the last build")
-        _swap(stage, site_dir, sorted(changed))
+        swap(stage, site_dir, sorted(changed))
     finally:
-        if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: _recover finishes it
-            shutil.rmtree(stage, ignore_errors=True)
+        if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
+            discard(stage, site_dir)
     return sites
 
 
@@ -322,6 +322,11 @@ def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
     return digest.hexdigest()
 
 
+def _size(site: SitePlan) -> int:
+    """How much a site's mkdocs run has to convert: the length of its pages' Markdown."""
+    return sum(len(text) for rel, text in site.files.items() if rel.endswith(".md"))
+
+
 def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -> bool:
     """Hard-link an unchanged site's last output into the stage; False if it is not there."""
     source = site_folder(site_dir, site)
@@ -333,55 +338,3 @@ def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -
     shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True,
                     ignore=lambda folder, names: [n for n in names if Path(folder) == source and n in others])
     return True
-
-
-@contextmanager
-def _exclusive(site_dir: Path) -> Iterator[None]:
-    """One build at a time writes a site folder; a second one stops with a clear message."""
-    with open(site_dir.parent / f".{site_dir.name}.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError([Problem(site_dir.name, 0, "another policygen build is writing this folder",
-                                      "Wait for it to finish, then build again.")]) from None
-        yield
-
-
-SWAP_MARK = ".policygen-swap"  # in a stage: it is complete, and the swap into the site folder has begun
-
-
-def _recover(site_dir: Path) -> None:
-    """Clean up after a build that was killed: finish a swap it began, remove stages it left."""
-    for stale in sorted(site_dir.parent.glob(f".{site_dir.name}.staging-*")):
-        if (stale / SWAP_MARK).exists():
-            _finish_swap(stale, site_dir, (stale / SWAP_MARK).read_text(encoding="utf-8").split())
-        else:
-            shutil.rmtree(stale, ignore_errors=True)  # we hold the lock: no other build owns them
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    if old.exists() and not site_dir.exists():
-        os.replace(old, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    (site_dir / SWAP_MARK).unlink(missing_ok=True)
-
-
-def _swap(stage: Path, site_dir: Path, brands: list[str]) -> None:
-    """Replace site_dir by the staged tree, keeping (moving) the brands that were not rebuilt.
-
-    The mark makes it resumable: a build killed halfway is finished by the next one (_recover).
-    """
-    (stage / SWAP_MARK).write_text(" ".join(brands), encoding="utf-8")
-    _finish_swap(stage, site_dir, brands)
-
-
-def _finish_swap(stage: Path, site_dir: Path, brands: list[str]) -> None:
-    if site_dir.exists():
-        for child in site_dir.iterdir():
-            if child.name not in brands and child.name != SWAP_MARK and not (stage / child.name).exists():
-                os.replace(child, stage / child.name) if child.is_dir() else shutil.copy2(child, stage)
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(stage, site_dir)
-    (site_dir / SWAP_MARK).unlink()
-    shutil.rmtree(old, ignore_errors=True)

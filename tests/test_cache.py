@@ -15,6 +15,7 @@ from test_versions import aup, both, history
 from generator import build as build_module
 from generator import sites
 from generator.build import SWAP_MARK, BuildOptions, build
+from generator.errors import BuildError
 from generator.history import GitHistory
 from generator.versions import VersionReader, read_versions
 
@@ -127,6 +128,25 @@ def test_a_rebuild_never_writes_through_to_the_files_published_before(built, tmp
     assert tree_hashes(site) != before and tree_hashes(published) == before
     now, then = (site / "acme" / index).read_bytes(), (published / "acme" / index).read_bytes()
     assert now == (kept / index).read_bytes() != then
+
+
+def test_what_a_swap_replaced_is_deleted_by_the_next_build(built, monkeypatch):
+    def trash() -> list[Path]:
+        return sorted(built.root.glob(".site.trash-*"))
+
+    new_version(built)
+    build(options(built))
+    (replaced,) = trash()  # the acme and beta folders that this build's swap replaced
+    assert sorted(p.name for p in (replaced / "x").iterdir()) == ["acme", "beta"]
+    new_version(built, "2026-11-23", was="2026-11-22")
+    real = build_module.swap
+    monkeypatch.setattr(build_module, "swap", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+    with pytest.raises(BuildError):
+        build(options(built))
+    assert replaced not in trash() and len(trash()) == 1  # deleted; the failed build's stage is discarded
+    monkeypatch.setattr(build_module, "swap", real)
+    build(options(built))
+    assert len(trash()) == 1 and not list(built.root.glob(".site.staging-*"))
 
 
 def test_without_hard_links_the_output_is_copied(mini, monkeypatch, tmp_path):

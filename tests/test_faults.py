@@ -73,7 +73,7 @@ def test_a_full_disk_or_a_read_only_folder_is_a_clear_error(built, monkeypatch, 
     def fail(*_args):
         raise OSError(code, words, str(site))
 
-    monkeypatch.setattr(build_module, "_swap", fail)
+    monkeypatch.setattr(build_module, "swap", fail)
     with pytest.raises(BuildError) as caught:
         build(BuildOptions(root=built.root, site_dir=site, jobs=1))
     assert str(caught.value.problems[0]) == (
