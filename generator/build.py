@@ -26,9 +26,9 @@ from .load import load_banner_wording, load_config, load_content, load_wording
 from .model import BannerWording, Wording
 from .pages import VIETNAM, Memo, plan_brand
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
-from .render import SitePlan, brand_values, content_environment, render_chunks
+from .render import SitePlan, brand_values, content_environment, mkdocs_config, render_chunks
 from .report import compare, to_html, to_json, to_markdown
-from .sites import build_sites, site_folder, workers
+from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .versions import (
     Key,
     Timeline,
@@ -115,13 +115,13 @@ def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
     return Plan(sites, ready.record, ready.new_versions, ready.unpublished, ready.reader, ready.memo)
 
 
-def prepare(options: BuildOptions, cache: BuildCache | None = None) -> Prepared:
+def prepare(options: BuildOptions, cache: BuildCache | None = None, config: SiteConfig | None = None) -> Prepared:
     """Read and validate all input and history, or raise an error listing every problem.
 
     With a cache, the history is read from where the last build stopped and the pages of
-    published versions come from the last build.
+    published versions come from the last build. `config`: site.yml, if the caller loaded it.
     """
-    config = load_config(options.root / "site.yml", options.root)
+    config = config or load_config(options.root / "site.yml", options.root)
     unknown = [b for b in options.brands if b not in config.brands]
     if unknown:
         raise ConfigError([Problem("site.yml", 0, f"unknown brand {b!r}",
@@ -228,7 +228,9 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         report("nothing changed since the last build")
         return last["brands"]
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
-        ready = prepare(options, cache)
+        config = load_config(options.root / "site.yml", options.root)
+        _warm_up(pool, config, options, cache)
+        ready = prepare(options, cache, config)
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
             with exclusive(site_dir), trash_emptied(site_dir):
@@ -251,6 +253,17 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         write_lock(options.root, {**ready.record, **ready.new_versions})
         report(f"recorded {len(ready.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
+
+
+def _warm_up(pool: ProcessPoolExecutor | None, config: SiteConfig, options: BuildOptions, cache: BuildCache) -> None:
+    """On a cold build, have a worker compile the theme's templates while this process reads the history."""
+    brand = next((b for b in options.brands or config.brands if b in config.brands), None)
+    if pool is None or brand is None:
+        return
+    lang = config.brand_languages(brand)[0]
+    project = cache.project(brand, lang)
+    if not any(template_cache(project).glob("*")):
+        warm_up(pool, mkdocs_config(config, brand, lang, str(TEMPLATES / "theme"), False), template_cache(project))
 
 
 def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPoolExecutor | None,

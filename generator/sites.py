@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -164,12 +165,45 @@ def _unshare(output: Path, untouched: set[Path]) -> None:
             os.replace(copy, path)
 
 
+def template_cache(project: Path) -> Path:
+    """Where the theme's compiled templates are kept, shared by the projects beside `project` (mkdocs_hooks.py)."""
+    return project.parent / "_jinja"
+
+
 def _write_config(site: SitePlan, project: Path) -> None:
     """The project's mkdocs.yml: the plan's, with its folders, our hooks and the compiled-template cache."""
-    extra = {**site.mkdocs.get("extra", {})}
-    extra["policygen"] = {**extra.get("policygen", {}), "template_cache": str(project.parent / "_jinja")}
-    config = {**site.mkdocs, "docs_dir": "docs", "site_dir": "site", "hooks": [HOOKS], "extra": extra}
+    _write_mkdocs_yml(project, site.mkdocs, template_cache(project))
+
+
+def _write_mkdocs_yml(project: Path, mkdocs: dict, templates: Path) -> None:
+    extra = {**mkdocs.get("extra", {})}
+    extra["policygen"] = {**extra.get("policygen", {}), "template_cache": str(templates)}
+    config = {**mkdocs, "docs_dir": "docs", "site_dir": "site", "hooks": [HOOKS], "extra": extra}
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def warm_up(pool: ProcessPoolExecutor, mkdocs: dict, templates: Path) -> None:
+    """Have one worker build a one-page site like `mkdocs`, to fill the compiled-template cache.
+
+    On a cold build each worker would otherwise compile the theme's templates in its first site,
+    both at once; the workers are idle while the history is read, so one does it then.
+    """
+    pool.submit(_warm_up, mkdocs, templates)
+
+
+WARM_UP_PAGE = "# —\n\n<div class=\"policy-body\" markdown=\"1\">\n\n## — {#a}\n\n[[a]]\n\n</div>\n"
+
+
+def _warm_up(mkdocs: dict, templates: Path) -> None:
+    project = Path(tempfile.mkdtemp(prefix="policygen-warm-up-"))
+    try:
+        (project / "docs").mkdir()
+        (project / "docs" / "index.md").write_text(WARM_UP_PAGE, encoding="utf-8")
+        _write_mkdocs_yml(project, {**mkdocs, "nav": ["index.md"], "strict": False}, templates)
+        with _logged(_WarningLog()):  # what it logs is of no interest: its output is thrown away
+            _mkdocs(project, dirty=False)
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
 
 
 def _mkdocs(project: Path, dirty: bool) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import pickle
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ from test_versions import aup, both, history
 
 from generator import build as build_module
 from generator import sites
-from generator.build import SWAP_MARK, BuildOptions, build
+from generator.build import SWAP_MARK, TEMPLATES, BuildOptions, build
 from generator.errors import BuildError
 from generator.history import GitHistory
+from generator.load import load_config
+from generator.render import mkdocs_config
 from generator.versions import VersionReader, read_versions
 
 DAY = dt.date(2026, 12, 31)
@@ -147,6 +150,15 @@ def test_what_a_swap_replaced_is_deleted_by_the_next_build(built, monkeypatch):
     monkeypatch.setattr(build_module, "swap", real)
     build(options(built))
     assert len(trash()) == 1 and not list(built.root.glob(".site.staging-*"))
+
+
+def test_the_warm_up_fills_the_template_cache_and_leaves_nothing_else(mini, tmp_path, monkeypatch):
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    config = load_config(mini.root / "site.yml", mini.root)
+    sites._warm_up(mkdocs_config(config, "acme", "vi", str(TEMPLATES / "theme"), False), tmp_path / "_jinja")
+    assert len(list((tmp_path / "_jinja").iterdir())) > 20  # main.html, base.html, the partials…
+    assert not list((tmp_path / "temp").iterdir())  # its one-page project is gone
 
 
 def test_without_hard_links_the_output_is_copied(mini, monkeypatch, tmp_path):
