@@ -272,7 +272,8 @@ def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was
     with pytest.raises(RuntimeError, match="beta cannot be planned"):
         build(options(built, jobs=2))  # acme's sites were handed to the workers first
     assert tree_hashes(built.root / "site") == before
-    assert not list(built.root.glob(".site.staging-*"))
+    assert not list(built.root.glob(".site.staging-*"))  # the sites that had begun were waited for
+    assert not list(built.root.glob(".site.cache/work/*.plan.pickle"))
     monkeypatch.setattr(build_module.Prepared, "plan_brand", real)
     build(options(built, jobs=2))  # the kept projects that acme's sites left are sound
     assert_same_as_cold(built, tmp_path)
