@@ -24,7 +24,7 @@ from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .model import BannerWording, Wording
-from .pages import VIETNAM, Memo, plan_brand
+from .pages import VIETNAM, Memos, plan_brand
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, render_chunks
 from .report import compare, to_html, to_json, to_markdown
@@ -70,7 +70,7 @@ class Plan:
     new_versions: dict[str, dict[str, str]]  # published versions not yet in versions.lock
     unpublished: list[str]  # files whose changes are not (yet) a published version
     reader: VersionReader  # the history walk, for the next build to carry on
-    memo: Memo  # the pages rendered from published versions, for the next build
+    memo: Memos  # the pages rendered from published versions, for the next build
 
 
 def today(as_of: dt.date | None = None) -> dt.date:
@@ -99,13 +99,13 @@ class Prepared:
     new_versions: dict[str, dict[str, str]]
     unpublished: list[str]
     reader: VersionReader
-    memo: Memo
+    memo: Memos
 
     def plan_brand(self, brand: str) -> list[SitePlan]:
         """The plans of one brand's sites (one per language)."""
         return plan_brand(self.config, brand, self.lines, self.as_of, self.pages, str(TEMPLATES / "theme"),
                           self.options.strict, self.options.drafts, self.consent.get(brand, {}), self.sri,
-                          self.banners.get(brand), self.memo)
+                          self.banners.get(brand), self.memo.brand(brand))
 
 
 def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
@@ -154,7 +154,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None, config: Site
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
                                undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
-    memo = cache.pages(salt) if cache else Memo({}, salt)
+    memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
                     reader, memo)

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
-from .pages import Memo
+from .pages import Memos
 from .versions import VersionReader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,13 +104,21 @@ class BuildCache:
     def save_versions(self, reader: VersionReader) -> None:
         self._save("history.pickle", reader)
 
-    def pages(self, salt: str) -> Memo:
-        """The rendered pages of the last build, valid while `salt` (site.yml's digest) is the same."""
-        stored = self._load("pages.pickle")
-        return Memo(stored[1] if isinstance(stored, tuple) and stored[0] == salt else {}, salt)
+    def pages(self, salt: str) -> Memos:
+        """The rendered pages of the last build, valid while `salt` (site.yml's digest) is the same.
 
-    def save_pages(self, memo: Memo) -> None:
-        self._save("pages.pickle", (memo.salt, memo.used))
+        One file per brand: a brand is read when it is planned, and written only if its pages changed.
+        """
+        def stored(brand: str) -> dict[str, Any]:
+            value = self._load(f"pages/{brand}.pickle")
+            return value[1] if isinstance(value, tuple) and value[0] == salt else {}
+
+        return Memos(stored, salt)
+
+    def save_pages(self, memos: Memos) -> None:
+        for brand, memo in memos.brands.items():
+            if memo.changed():
+                self._save(f"pages/{brand}.pickle", (memos.salt, memo.used))
 
     def _load(self, name: str) -> Any:
         try:

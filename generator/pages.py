@@ -41,6 +41,24 @@ class Memo:
             self.used[key] = self.stored[key] if key in self.stored else make()
         return self.used[key]
 
+    def changed(self) -> bool:
+        """Whether what this build used differs from what was stored (so it must be stored again)."""
+        return self.used.keys() != self.stored.keys()
+
+
+class Memos:
+    """One Memo per brand, each read (by `stored(brand)`) only when that brand is planned."""
+
+    def __init__(self, stored: Callable[[str], dict[str, Any]], salt: str) -> None:
+        self.stored, self.salt = stored, salt
+        self.brands: dict[str, Memo] = {}
+
+    def brand(self, brand: str) -> Memo:
+        """The memo of one brand's pages."""
+        if brand not in self.brands:
+            self.brands[brand] = Memo(self.stored(brand), self.salt)
+        return self.brands[brand]
+
 
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
                pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,

@@ -211,7 +211,7 @@ def test_a_rewritten_history_is_read_again_from_the_start(mini, monkeypatch, tmp
     assert_same_as_cold(mini, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["history.pickle", "pages.pickle", "build.json"])
+@pytest.mark.parametrize("damage", ["history.pickle", "pages/acme.pickle", "build.json"])
 def test_a_damaged_cache_only_makes_a_slower_build(built, tmp_path, damage):
     (built.root / ".site.cache" / damage).write_bytes(b"\x80\x04garbage")
     new_version(built)
@@ -255,6 +255,16 @@ def test_pages_of_published_versions_come_from_the_cache(built, monkeypatch):
     calls.clear()
     build(options(built, site="elsewhere"))  # another site folder: a cache of its own, cold
     assert sorted(calls) == ["en", "en", "vi", "vi"]
+
+
+def test_the_pages_of_a_brand_are_stored_again_only_when_they_changed(built):
+    stored = built.root / ".site.cache" / "pages"
+    stamps = {p.name: p.stat().st_mtime_ns for p in stored.iterdir()}
+    assert sorted(stamps) == ["acme.pickle", "beta.pickle"]
+    new_version(built, "2026-11-22", "acme/privacy", "2026-11-21")  # beta does not publish it
+    build(options(built))
+    assert (stored / "acme.pickle").stat().st_mtime_ns != stamps["acme.pickle"]
+    assert (stored / "beta.pickle").stat().st_mtime_ns == stamps["beta.pickle"]
 
 
 def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was(built, monkeypatch, tmp_path):
