@@ -141,8 +141,10 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
     seen: dict[str, int] = {}
     for offset, line in enumerate(body.split("\n")):
         number = first_line + offset
-        fence = _track_fence(line, fence)
-        match = HEADING_RE.match(line) if fence is None else None
+        # The `in` tests only skip calls that could not match on this line (a history has thousands).
+        if "```" in line or "~~~" in line:
+            fence = _track_fence(line, fence)
+        match = HEADING_RE.match(line) if fence is None and line.startswith("#") else None
         if match:
             clause = _heading(match, number, path, errors, seen, current["clause"].level if current else 1)
             if clause is not None:
@@ -150,7 +152,7 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
                     clauses.append(_close(current))
                 current = {"clause": clause, "text": []}
                 continue
-        if fence is None:
+        if fence is None and ("[[" in line or "<" in line or "](" in line):
             refs.extend(_references(line, number, path, errors))
             _refuse_html(line, number, path, errors)
         (current["text"] if current is not None else preamble).append(line)

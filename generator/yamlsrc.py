@@ -72,6 +72,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
 
 def _refuse_aliases(text: str, path: str, offset: int) -> None:
     """Aliases can multiply a small file into a huge structure (a "billion laughs"); refuse them."""
+    if "*" not in text:  # an alias is written *name: without a star there is none to find
+        return
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(Problem(path, event.start_mark.line + 1 + offset,
