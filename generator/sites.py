@@ -8,6 +8,10 @@ exact here, on three conditions this module enforces:
   is the same as when its HTML was written, else the project is built clean (`shell`);
 - no page went away, else the project is built clean (mkdocs would leave its HTML behind);
 - every page in the search index is rendered again (the index is made of the pages rendered).
+
+The output is hard-linked into the stage, so the published files are the project's output files.
+mkdocs rewrites files in place, so a dirty build first gives every shared file it may write a copy
+of its own (`_unshare`): the published site never changes under a later build.
 """
 
 from __future__ import annotations
