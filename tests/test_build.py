@@ -172,3 +172,18 @@ def test_a_new_theme_or_generator_rebuilds_every_site(mini, monkeypatch):
     said: list[str] = []
     build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day), report=said.append)
     assert len([s for s in said if "built" in s]) == 4 and not [s for s in said if "reused" in s]
+
+
+def test_the_sites_of_a_brand_go_to_be_built_largest_first(mini, monkeypatch):
+    from generator import sites
+
+    mini.edit("content/en/aup.md", "Customers keep their passwords secret.",
+              "Customers keep their passwords secret. " + "Write them down nowhere. " * 400)
+    mini.edit("content/en/aup.md", "updated: 2026-11-20", "updated: 2026-11-21")
+    mini.commit("AUP: a long English version, so that each brand's English site is the larger")
+    order: list[tuple[str, str]] = []
+    real = sites.build_site
+    monkeypatch.setattr(sites, "build_site", lambda site, *rest: (order.append((site.brand, site.lang)),
+                                                                  real(site, *rest))[1])
+    build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, record=False))
+    assert order == [("acme", "en"), ("acme", "vi"), ("beta", "en"), ("beta", "vi")]
