@@ -115,13 +115,15 @@ def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
     return Plan(sites, ready.record, ready.new_versions, ready.unpublished, ready.reader, ready.memo)
 
 
-def prepare(options: BuildOptions, cache: BuildCache | None = None, config: SiteConfig | None = None) -> Prepared:
+def prepare(options: BuildOptions, cache: BuildCache | None = None,
+            content_valid: Callable[[SiteConfig], None] = lambda _config: None) -> Prepared:
     """Read and validate all input and history, or raise an error listing every problem.
 
     With a cache, the history is read from where the last build stopped and the pages of
-    published versions come from the last build. `config`: site.yml, if the caller loaded it.
+    published versions come from the last build. `content_valid` is called once the content
+    checks have passed, before the history is read.
     """
-    config = config or load_config(options.root / "site.yml", options.root)
+    config = load_config(options.root / "site.yml", options.root)
     unknown = [b for b in options.brands if b not in config.brands]
     if unknown:
         raise ConfigError([Problem("site.yml", 0, f"unknown brand {b!r}",
@@ -134,6 +136,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None, config: Site
     drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
                                 None, draft=True) for key, text in publication.items()}
     errors.raise_if_any(ContentError)
+    content_valid(config)
     history = GitHistory(options.root)
     reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
     versions = reader.found
@@ -228,9 +231,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         report("nothing changed since the last build")
         return last["brands"]
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
-        config = load_config(options.root / "site.yml", options.root)
-        _warm_up(pool, config, options, cache)
-        ready = prepare(options, cache, config)
+        # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
+        ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
             with exclusive(site_dir), trash_emptied(site_dir):

@@ -16,7 +16,7 @@ from test_versions import aup, both, history
 from generator import build as build_module
 from generator import sites
 from generator.build import SWAP_MARK, TEMPLATES, BuildOptions, build
-from generator.errors import BuildError
+from generator.errors import BuildError, ContentError
 from generator.history import GitHistory
 from generator.load import load_config
 from generator.render import mkdocs_config
@@ -159,6 +159,18 @@ def test_the_warm_up_fills_the_template_cache_and_leaves_nothing_else(mini, tmp_
     sites._warm_up(mkdocs_config(config, "acme", "vi", str(TEMPLATES / "theme"), False), tmp_path / "_jinja")
     assert len(list((tmp_path / "_jinja").iterdir())) > 20  # main.html, base.html, the partials…
     assert not list((tmp_path / "temp").iterdir())  # its one-page project is gone
+
+
+def test_a_content_error_is_reported_without_a_warm_up_to_wait_for(mini, monkeypatch):
+    warmed: list[dict] = []
+    monkeypatch.setattr(build_module, "warm_up", lambda pool, mkdocs, templates: warmed.append(mkdocs))
+    mini.edit("content/en/aup.md", "## Security {#security}", "## Security")
+    with pytest.raises(ContentError):
+        build(options(mini, jobs=2))
+    assert warmed == []
+    mini.edit("content/en/aup.md", "## Security", "## Security {#security}")
+    build(options(mini, jobs=2, record=False))  # a cold build: a worker is warmed up
+    assert [m["site_name"] for m in warmed] == ["ACME"]
 
 
 def test_without_hard_links_the_output_is_copied(mini, monkeypatch, tmp_path):
