@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import jinja2
-
 from .config import SiteConfig
 from .consent import LINK
 from .errors import Collector
 from .model import BannerWording
 from .render import brand_values, language_url, readable_colour
+from .sandbox import EditorTemplateError, render, sandbox
 from .versions import Key, Timeline
 
 UI_KEYS = ("title", "accept", "reject", "save", "reopen")
@@ -43,12 +42,8 @@ def _texts(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording,
            as_of: dt.date, errors: Collector) -> dict:
     """One language's texts, the policy link split out as a segment."""
     banner = config.brands[brand_id].banner
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    values = {"brand": brand_values(config, brand_id, lang), "policy": f"{LINK}policy{LINK}"}
-    try:
-        rendered = {key: env.from_string(text).render(values) for key, text in wording.texts.items()}
-    except jinja2.TemplateError as exc:
-        errors.add(wording.path, 1, f"banner wording: {exc}", "Use {{ brand.… }} values and {{ policy }}.")
+    rendered = _rendered(config, brand_id, lang, wording, errors)
+    if rendered is None:
         return {}
     missing = [p for p in banner.purposes if p not in wording.purposes]
     for purpose in missing:
@@ -63,6 +58,21 @@ def _texts(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording,
             "policy_url": f"{language_url(config, brand_id, lang)}{banner.policy}/{version.id}/",
             "purposes": [{"id": p, "label": wording.purposes[p][0], "description": wording.purposes[p][1],
                           "required": p == "necessary"} for p in banner.purposes if p in wording.purposes]}
+
+
+def _rendered(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording, errors: Collector
+              ) -> dict[str, str] | None:
+    """The wording's texts rendered in the sandbox with brand values and the policy link's mark."""
+    values = {"brand": brand_values(config, brand_id, lang), "policy": f"{LINK}policy{LINK}"}
+    rendered, failed = {}, False
+    for key, text in wording.texts.items():
+        try:
+            rendered[key] = render(sandbox(), text, values)
+        except EditorTemplateError as exc:
+            failed = True
+            errors.add(wording.path, wording.lines.get(key, 1) + exc.line - 1, f"banner wording: {exc.message}",
+                       "Use {{ brand.… }} values and {{ policy }}.")
+    return None if failed else rendered
 
 
 def banner_css(colour: str) -> str:

@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .errors import Collector
 from .model import Wording
 from .render import brand_values, language_url
+from .sandbox import EditorTemplateError, render, sandbox
 from .versions import Key, Timeline, Version
 
 LINK = "\x00"  # marks a policy link inside a rendered label: \x00policy-id\x00
@@ -68,7 +69,7 @@ class Snippet:
 def snippets(config: SiteConfig, brand_id: str, lang: str, wording: Wording, timelines: dict[Key, Timeline],
              as_of: dt.date, errors: Collector) -> list[Snippet]:
     """Every form's snippet for one brand and language; problems (unknown purposes, links) go to errors."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = sandbox()
     result = []
     for form_id, form in config.brands[brand_id].forms.items():
         purposes = []
@@ -83,22 +84,29 @@ def snippets(config: SiteConfig, brand_id: str, lang: str, wording: Wording, tim
                          for kind, pid in segments if kind == "link")
             if all(refs):
                 purposes.append(Purpose(purpose, purpose in form.required, segments, refs))
-        result.append(Snippet(brand_id, form_id, lang, _legend(env, wording, config, brand_id, lang), tuple(purposes)))
+        legend = _legend(env, wording, config, brand_id, lang, errors)
+        result.append(Snippet(brand_id, form_id, lang, legend, tuple(purposes)))
     return result
 
 
-def _legend(env: jinja2.Environment, wording: Wording, config: SiteConfig, brand_id: str, lang: str) -> str:
-    return env.from_string(wording.legend).render(brand=brand_values(config, brand_id, lang))
+def _legend(env: jinja2.Environment, wording: Wording, config: SiteConfig, brand_id: str, lang: str,
+            errors: Collector) -> str:
+    try:
+        return render(env, wording.legend, {"brand": brand_values(config, brand_id, lang)})
+    except EditorTemplateError as exc:
+        errors.add(wording.path, wording.legend_line + exc.line - 1, f"consent legend: {exc.message}", exc.hint)
+        return ""
 
 
 def _segments(env: jinja2.Environment, template: str, config: SiteConfig, brand_id: str, lang: str, path: str,
               line: int, errors: Collector) -> tuple[tuple[str, str], ...]:
     """A label rendered with brand values, split into text and policy links."""
+    context = {"brand": brand_values(config, brand_id, lang), "policy": lambda pid: f"{LINK}{pid}{LINK}"}
     try:
-        text = env.from_string(template).render(brand=brand_values(config, brand_id, lang),
-                                                policy=lambda pid: f"{LINK}{pid}{LINK}")
-    except jinja2.TemplateError as exc:
-        errors.add(path, line, f"consent wording: {exc}", "Use {{ brand.… }} values and {{ policy('id') }} links.")
+        text = render(env, template, context)
+    except EditorTemplateError as exc:
+        errors.add(path, line + exc.line - 1, f"consent wording: {exc.message}",
+                   "Use {{ brand.… }} values and {{ policy('id') }} links.")
         return ()
     parts = text.split(LINK)
     return tuple(("link" if index % 2 else "text", part) for index, part in enumerate(parts) if part)

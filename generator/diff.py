@@ -12,7 +12,6 @@ from functools import lru_cache
 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 WORD_RE, SPACE_RE = re.compile(r"\w", re.UNICODE), re.compile(r"\s", re.UNICODE)  # TOKEN_RE's kinds
-HEADING_RE = re.compile(r"^#{2,4}[ \t]+(.*?)[ \t]*\{[^{}]*\}[ \t]*$")
 Op = tuple[str, str]  # ("=", text) kept, ("-", text) deleted, ("+", text) inserted
 
 

@@ -14,9 +14,11 @@ class Problem:
     line: int
     message: str
     hint: str = ""
+    column: int = 0  # 1-based, 0 when the problem is about the whole line
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        where += f":{self.column}" if self.line and self.column else ""
         text = f"{where}: {self.message.rstrip('.')}."
         return f"{text} {self.hint}" if self.hint else text
 
@@ -49,9 +51,9 @@ class Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, path: str, line: int, message: str, hint: str = "") -> None:
+    def add(self, path: str, line: int, message: str, hint: str = "", column: int = 0) -> None:
         """Record one problem."""
-        self.problems.append(Problem(path, line, message, hint))
+        self.problems.append(Problem(path, line, message, hint, column))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record several problems."""

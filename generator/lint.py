@@ -123,7 +123,7 @@ def _clause_texts(path: str, raw: bytes | None, config: SiteConfig) -> dict[str,
     if not isinstance(place, tuple):
         return {}
     lang, brand, policy, override = place
-    doc = parse_document(raw, path, lang, policy, brand, override, Collector())
+    doc = parse_document(raw, path, lang, policy, brand, override, Collector(), markup=False)
     if doc is None:
         return {}
     return {c.id: (c.line, " ".join(f"{c.title} {c.text}".split())) for c in doc.clauses}

@@ -8,19 +8,21 @@ import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown u
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_reuse
 from .i18n import clause_label, heading_number
+from .markup import clean_html, heading_attributes
 from .model import number_clauses
 
 BODY_CLASS = "policy-body"
 REDLINE_START = '<div class="policy-changes">'  # the changes pages' redline (pages.redline_html)
 XREF_CLASS = "xref"
 HEADINGS = ("h2", "h3", "h4")
+ALL_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BODY_START_RE = re.compile(rf'^<div class="{BODY_CLASS}"[^<>]*\bmarkdown="1"[^<>]*>$')
-UNTITLED_RE = re.compile(r"^\{:?\s*#([a-z][a-z0-9-]*)((?:\s+\.[\w-]+)*)\s*\}$")
 
 
 class XrefInline(InlineProcessor):
@@ -52,8 +54,6 @@ class ClauseNumbers(Treeprocessor):
     def _number(self, body: etree.Element, style: str) -> dict[str, str]:
         """Number the headings of one body; return each numbered clause's reference label."""
         headings = [el for el in body.iter() if el.tag in HEADINGS]
-        for heading in headings:
-            _mark_untitled(heading)
         outline = [(h.get("id", ""), int(h.tag[1]), "unnumbered" not in (h.get("class") or "").split())
                    for h in headings if h.get("id")]
         numbers = number_clauses(outline, style)
@@ -64,14 +64,39 @@ class ClauseNumbers(Treeprocessor):
         return {cid: clause_label(n.parts, style, self.lang) for cid, n in numbers.items()}
 
 
-def _mark_untitled(heading: etree.Element) -> None:
-    """`### {#id}` (no title) keeps its id; attr_list does not handle an empty title."""
-    match = UNTITLED_RE.match((heading.text or "").strip()) if len(heading) == 0 else None
-    if match:
-        heading.text = ""
-        heading.set("id", match.group(1))
-        classes = [c[1:] for c in match.group(2).split()] + ["untitled"]
-        heading.set("class", " ".join(classes))
+class HeadingIds(Treeprocessor):
+    """A heading's trailing `{#id .class}`: the one attribute form of the format (instead of attr_list).
+
+    attr_list would let text set any attribute (`{: onclick=… }`) on any block; this reads only an
+    id and classes at the end of a heading. `### {#id}` (no title) is an untitled clause.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for heading in root.iter():
+            if heading.tag not in ALL_HEADINGS:
+                continue
+            last = heading[-1] if len(heading) else None
+            text = (last.tail if last is not None else heading.text) or ""
+            rest, ident, classes = heading_attributes(text)
+            if ident is None and not classes:
+                continue
+            if last is not None:
+                last.tail = rest
+            else:
+                heading.text = rest
+            if ident:
+                heading.set("id", ident)
+            if not rest.strip() and last is None:
+                classes.append("untitled")
+            if classes:
+                heading.set("class", " ".join([*(heading.get("class") or "").split(), *classes]))
+
+
+class Sanitize(Postprocessor):
+    """The last step of every page: only the allowed tags, attributes and link schemes (markup.clean_html)."""
+
+    def run(self, text: str) -> str:
+        return clean_html(text)
 
 
 def _prefix(heading: etree.Element, number: str) -> None:
@@ -112,8 +137,11 @@ class PolicyExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(XrefInline(r"\[\[([a-z][a-z0-9-]*)\]\]", md), "policy_xref", 175)
-        # After attr_list (8) has set ids, before toc (5) reads the headings.
+        # Where attr_list would run (8): after inline, before the numbers (7) and toc (5) read the ids.
+        md.treeprocessors.register(HeadingIds(md), "policy_heading_ids", 8)
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+        # Last, after the stash is restored (raw_html, 30): everything the page holds passes the allowlist.
+        md.postprocessors.register(Sanitize(md), "policy_sanitize", 1)
         # Before mkdocs' look for anchors in raw HTML (21) and Python-Markdown's own (20).
         md.preprocessors.register(PrerenderedRedline(md), "policy_redline", 25)
         reuse = self.getConfig("reuse")

@@ -131,6 +131,7 @@ class Wording:
     path: str
     legend: str
     labels: dict[str, tuple[str, int]]  # purpose id -> (label template, line)
+    legend_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -140,3 +141,4 @@ class BannerWording:
     path: str
     texts: dict[str, str]  # title, text, accept, reject, save, reopen
     purposes: dict[str, tuple[str, str]]  # purpose id -> (label, description)
+    lines: dict[str, int] = field(default_factory=dict)  # text key -> its line in the file

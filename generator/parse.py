@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .characters import bad_characters
 from .config import ID_HINT, ID_RE
-from .errors import Collector
+from .errors import Collector, Problem
+from .markup import check_text
 from .model import Clause, Document, FrontMatter, Reference
 from .yamlsrc import YamlProblem, parse_yaml
 
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-ATTRS_RE = re.compile(r"^(.*?)[ \t]*\{:?[ \t]*([^{}]*?)[ \t]*\}$")
+# Linear: the title is cut from its trailing `#`s and blanks by rstrip, not by a lazy pattern (which was
+# quadratic on a long heading line). The attribute block is the last `{…}` (found with rfind).
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+ATTRS_RE = re.compile(r"\{:?[ \t]*([^{}]*)\}[ \t]*$")
 REF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
@@ -72,7 +77,61 @@ def decode(raw: bytes, path: str, errors: Collector) -> str | None:
         errors.add(path, line, "the file is not valid UTF-8 (perhaps TCVN3, VNI or Windows-1258)",
                    "Convert it to UTF-8 (Unicode) and save again.")
         return None
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return text if _characters_ok(text, path, errors) and within_limits(text, path, errors) else None
+
+
+def _characters_ok(text: str, path: str, errors: Collector) -> bool:
+    """Controls, bidirectional overrides and invisible characters change what a legal text says: refused."""
+    found = list(itertools.islice(bad_characters(text), 20))
+    for line, column, what in found:
+        errors.add(path, line, f"the character {what} is not allowed", "Delete it: it is invisible, a control "
+                   "character, or changes the direction of the text (retype the words around it).", column)
+    return not found
+
+
+MARKUP_RUN = 64  # no policy writes 64 of these in a row; Python-Markdown's patterns slow down on long runs
+SPACE_RUN = 256
+RUN_CHARS = "#*_[]{}<>`~()\\!|"
+MAX_NESTING = 16  # list and blockquote levels, and brackets open at once on a line
+INDENT_RE = re.compile(rf"^(?:[ \t]*>){{{MAX_NESTING + 1},}}|^(?: {{4}}|\t){{{MAX_NESTING + 1},}}", re.MULTILINE)
+
+
+def within_limits(text: str, path: str, errors: Collector) -> bool:
+    """Bounded work: refuse what would make Python-Markdown (or YAML) slow or recurse without end."""
+    problems = Collector()
+    for char in RUN_CHARS:
+        if char * MARKUP_RUN in text:
+            start = text.index(char * MARKUP_RUN)
+            line, column = _line_column(text, start)
+            problems.add(path, line, f"{MARKUP_RUN} or more `{char}` in a row", "Write fewer: no Markdown "
+                         "needs them (a separator line is `---`).", column)
+    for blank in (" " * SPACE_RUN, "\t" * MARKUP_RUN):
+        if blank in text:
+            line, column = _line_column(text, text.index(blank))
+            problems.add(path, line, f"{len(blank)} or more blanks in a row", "Remove them.", column)
+    for match in itertools.islice(INDENT_RE.finditer(text), 1):
+        problems.add(path, _line_column(text, match.start())[0], f"lists or quotes are nested more than "
+                     f"{MAX_NESTING} levels deep", "Use fewer levels (sub-clauses are ### headings).")
+    if text.count("[") + text.count("(") > 2 * MAX_NESTING:
+        problems.extend(_bracket_depth(text, path))
+    errors.extend(problems.problems)
+    return not problems.problems
+
+
+def _bracket_depth(text: str, path: str) -> list[Problem]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        depth = 0
+        for column, char in enumerate(line, start=1):
+            depth += (char in "[(") - (char in "])")
+            if depth > MAX_NESTING:
+                return [Problem(path, number, f"more than {MAX_NESTING} brackets are open at once",
+                                "Close the [ and ( you open; a link is [text](https://…).", column)]
+    return []
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def split_front_matter(text: str, path: str, errors: Collector, required: bool = True
@@ -152,9 +211,8 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
                     clauses.append(_close(current))
                 current = {"clause": clause, "text": []}
                 continue
-        if fence is None and ("[[" in line or "<" in line or "](" in line):
+        if fence is None and "[[" in line:
             refs.extend(_references(line, number, path, errors))
-            _refuse_html(line, number, path, errors)
         (current["text"] if current is not None else preamble).append(line)
     if current is not None:
         clauses.append(_close(current))
@@ -181,7 +239,7 @@ def _close(current: dict) -> Clause:
 def _heading(match: re.Match, line: int, path: str, errors: Collector, seen: dict[str, int],
              previous_level: int) -> Clause | None:
     """Turn one heading line into a Clause, or record why it cannot be one."""
-    level, text = len(match.group(1)), match.group(2)
+    level, text = len(match.group(1)), match.group(2).rstrip(" \t#")
     if level == 1:
         errors.add(path, line, "a `#` heading is not allowed in the text",
                    "The title comes from `title:` in the front matter; use `##` for a clause.")
@@ -193,8 +251,9 @@ def _heading(match: re.Match, line: int, path: str, errors: Collector, seen: dic
     if level > previous_level + 1:
         errors.add(path, line, f"a level-{level} heading follows a level-{previous_level} one",
                    "Do not skip a level: ## contains ###, which contains ####.")
-    attrs = ATTRS_RE.match(text)
-    tokens = attrs.group(2).split() if attrs else []
+    brace = text.rfind("{")
+    attrs = ATTRS_RE.match(text, brace) if brace >= 0 else None
+    tokens = attrs.group(1).split() if attrs else []
     ids = [t[1:] for t in tokens if t.startswith("#")]
     if not ids:
         errors.add(path, line, f"clause heading {text!r} has no id",
@@ -210,37 +269,25 @@ def _heading(match: re.Match, line: int, path: str, errors: Collector, seen: dic
         return None
     seen[clause_id] = line
     classes = tuple(t[1:] for t in tokens if t.startswith("."))
-    return Clause(id=clause_id, level=level, title=attrs.group(1).strip() if attrs else "",
+    return Clause(id=clause_id, level=level, title=text[:brace].strip() if attrs else "",
                   numbered="unnumbered" not in classes, heading=match.group(0), text="",
                   line=line, classes=classes)
 
 
-HTML_TAG = re.compile(r"<(/?[A-Za-z][\w-]*(?::[A-Za-z][\w-]*)?)(?=[\s/>])|<!--|<\?|<!\[CDATA\[", re.IGNORECASE)
-CODE_SPAN = re.compile(r"(`+).+?\1")
-UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript|file)\s*:|<\s*(javascript|data|vbscript):",
-                         re.IGNORECASE)
+def check_markup(text: str, first_line: int, path: str, errors: Collector, inline: bool = False,
+                 what: str = "") -> None:
+    """Report raw HTML, refused links and attribute lists in an editor's Markdown, at their line and column."""
+    for problem in check_text(text, inline):
+        errors.add(path, first_line + problem.line - 1, what + problem.message, problem.hint,
+                   0 if inline else problem.column)
 
 
-def _refuse_html(line: str, number: int, path: str, errors: Collector) -> None:
-    """Policy text is Markdown only: raw HTML and script links are refused, never passed to a page."""
-    if "<" not in line and "](" not in line:  # neither pattern can match: most lines, 30 versions over
-        return
-    text = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)  # `<b>` in a code span is text
-    tag = HTML_TAG.search(text)  # the first one: its closing tag would only repeat the message
-    if tag:
-        errors.add(path, number, f"raw HTML {tag.group(0)}…> at column {tag.start() + 1} is not allowed",
-                   "Write Markdown instead (**bold**, [link](https://…), lists); see docs/content-format.md.")
-    link = UNSAFE_LINK.search(text)
-    if link:
-        errors.add(path, number, f"a {link.group(1) or link.group(2)}: link at column {link.start() + 1} "
-                   "is not allowed", "Link to an https:// address or a clause ([[id]]).")
-
-
-def _front_matter_html(meta: FrontMatter, path: str, errors: Collector) -> None:
-    """Titles and summaries reach the pages, the feed and the notices: no HTML there either."""
+def _front_matter_markup(meta: FrontMatter, yaml_text: str, path: str, errors: Collector) -> None:
+    """Titles and summaries reach the pages, the feed and the notices: the same rules as the text."""
+    lines = yaml_text.split("\n")
     for name in ("title", "summary"):
-        if HTML_TAG.search(getattr(meta, name)):
-            errors.add(path, 2, f"raw HTML in `{name}` is not allowed", "Write plain text.")
+        line = next((i + 2 for i, text in enumerate(lines) if text.startswith(f"{name}:")), 2)
+        check_markup(getattr(meta, name), line, path, errors, inline=True, what=f"`{name}`: ")
 
 
 def _references(line: str, number: int, path: str, errors: Collector) -> list[Reference]:
@@ -259,16 +306,22 @@ def _references(line: str, number: int, path: str, errors: Collector) -> list[Re
 
 
 def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | None,
-                   override: bool, errors: Collector) -> Document | None:
-    """Parse one policy file; None (with problems recorded) when it is unusable."""
+                   override: bool, errors: Collector, markup: bool = True) -> Document | None:
+    """Parse one policy file; None (with problems recorded) when it is unusable.
+
+    `markup=False` (the history walk, whose problems are not reported) skips the Markdown check:
+    what is published is still cleaned by the pages' allowlist (markup.clean_html).
+    """
     text = decode(raw, path, errors)
     if text is None:
         return None
     yaml_text, body, body_line = split_front_matter(text, path, errors, required=not override)
     meta = parse_front_matter(yaml_text, path, errors, override) if yaml_text is not None else None
-    if meta is not None:
-        _front_matter_html(meta, path, errors)
+    if meta is not None and yaml_text is not None and markup:
+        _front_matter_markup(meta, yaml_text, path, errors)
     preamble, clauses, refs = parse_body(body, body_line, path, errors)
+    if markup:
+        check_markup(body, body_line, path, errors)
     if not override and not clauses:
         errors.add(path, body_line, "the policy has no clauses", "Add at least one `## Title {#id}` clause.")
     if override and preamble.strip():

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import traceback
 from copy import deepcopy
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -15,13 +13,16 @@ import jinja2
 from .config import SiteConfig
 from .errors import Collector
 from .i18n import _, gettext_for
+from .markup import check_text
 from .model import Resolved
+from .sandbox import EditorTemplateError, render, sandbox
 
 # What makes a chunk a template for content_environment() (its comments are {## ##}); "\r" is normalized.
 JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clauses
 # converted with exactly these).
-MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.magiclink",
+# No attr_list: a heading's {#id} is read by generator.markdown_ext (the only attribute form editors have).
+MARKDOWN_EXTENSIONS: list[Any] = ["md_in_html", "admonition", "pymdownx.magiclink",
                                   {"toc": {"permalink": True, "toc_depth": 2}}]
 
 
@@ -44,12 +45,9 @@ class MissingFact(jinja2.StrictUndefined):
         return False
 
 
-@lru_cache(maxsize=1)
 def content_environment() -> jinja2.Environment:
-    """The Jinja environment policy text is rendered in (undefined names are errors); one per process."""
-    # `{#id}` marks clause ids, so Jinja comments use `{## … ##}` instead of `{# … #}`.
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                              comment_start_string="{##", comment_end_string="##}")
+    """The sandbox policy text is rendered in (undefined names are errors); one per process."""
+    return sandbox(comments=True)
 
 
 def brand_values(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]:
@@ -100,12 +98,6 @@ def join_chunks(chunks: tuple[str, ...]) -> str:
     return "\n\n".join(chunk.strip("\n") for chunk in chunks if chunk.strip()) + "\n"
 
 
-def render_body(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
-                errors: Collector) -> str:
-    """The policy's Markdown with brand values filled in."""
-    return join_chunks(render_chunks(text, values, env, config, errors))
-
-
 def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
     def policy_link(policy_id: str) -> str:
         if policy_id not in published:
@@ -118,31 +110,19 @@ def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
 
 def _render_chunk(env: jinja2.Environment, source: str, path: str, line: int, context: dict[str, Any],
                   errors: Collector) -> str:
-    """Render one chunk; report a Jinja problem at its line in the file."""
+    """Render one chunk in the sandbox; report a template problem at its line in the file."""
     if not JINJA_RE.search(source):  # nothing for Jinja to do, and compiling costs more than the rest of a build's read
         return source
     try:
-        return _compile(env, source).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        errors.add(path, line + (exc.lineno or 1) - 1, f"template error: {exc.message}",
-                   "Check the {{ }} and {% %} on this line; a {% if %} must close within the same clause.")
-    except (jinja2.UndefinedError, TypeError, ValueError) as exc:
-        errors.add(path, line + _template_line(exc) - 1, f"unknown value: {exc}",
-                   "Use a variable listed in docs/content-format.md (for example {{ brand.name }}).")
-    return ""
-
-
-@lru_cache(maxsize=4096)
-def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
-    """Compile a chunk once: the same clause text recurs in every brand and most versions."""
-    return env.from_string(source)
-
-
-def _template_line(exc: BaseException) -> int:
-    """The template line an exception was raised on (Jinja maps its frames to template lines)."""
-    lines = [lineno for frame, lineno in traceback.walk_tb(exc.__traceback__)
-             if frame.f_code.co_filename == "<template>"]
-    return lines[-1] if lines else 1
+        result = render(env, source, context)
+    except EditorTemplateError as problem:
+        errors.add(path, line + problem.line - 1, problem.message, problem.hint)
+        return ""
+    # What a template printed ({{ "<" }}script>…) is the text's too: the same rules, at the chunk's lines.
+    for found in check_text(result):
+        errors.add(path, line + found.line - 1, f"the text with its values filled in: {found.message}",
+                   found.hint)
+    return result
 
 
 def logo_copies(config: SiteConfig, brand_id: str) -> dict[str, str]:

@@ -1,0 +1,170 @@
+"""The trust boundary of editors' text: what Markdown it may use, and the allowlist every page's HTML passes.
+
+Two halves of one rule. `check_text` reads an editor's Markdown with Python-Markdown itself (the
+parser the pages are made with, so "is this HTML?" has the parser's answer, not a regex's) and
+reports raw HTML, links and images to refused places, and attribute lists, at their line and
+column. `clean_html` is the last step of every page's conversion: an nh3 (Ammonia) allowlist of
+the tags and attributes the pages are made of, with links restricted to a few schemes, so that
+whatever a check misses still cannot script a reader's browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+SCHEMES = frozenset({"https", "http", "mailto", "tel"})
+SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What browsers drop from a URL before they read its scheme: whitespace and controls anywhere.
+URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]+")
+# Attribute-list syntax (Python-Markdown's attr_list): `{: …}` anywhere, or `{ … key=value … }`.
+ATTR_LIST_RE = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[^{}\n=]*\b[\w-]+[ \t]*=[^{}\n]*\}")
+JINJA_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
+HEADING_ATTRS_RE = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
+
+TAGS = {"a", "abbr", "blockquote", "br", "button", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+        "fieldset", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "input", "ins", "kbd", "label",
+        "legend", "li", "mark", "nav", "ol", "option", "p", "pre", "s", "section", "select", "small", "span",
+        "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul"}
+ATTRIBUTES = {"*": {"class", "id", "title", "lang", "aria-label", "aria-live", "aria-hidden"},
+              "a": {"href", "target", "rel"}, "img": {"src", "alt", "width", "height"}, "time": {"datetime"},
+              "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
+              "ol": {"start"}, "label": {"for"}, "select": {"name"}, "option": {"value", "selected"},
+              "button": {"type"}, "input": {"type", "name", "value", "required"}, "abbr": {"title"}}
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """A problem in an editor's Markdown, at a line and column of that text (1-based)."""
+
+    line: int
+    column: int
+    message: str
+    hint: str
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=set(SCHEMES), link_rel=None,
+                       generic_attribute_prefixes={"data-"}, strip_comments=True,
+                       clean_content_tags={"script", "style"})
+
+
+def clean_html(fragment: str) -> str:
+    """The HTML with only the allowed tags, attributes and link schemes left."""
+    return _cleaner().clean(fragment)
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would read from a link target (entities decoded, noise dropped); None if relative."""
+    match = SCHEME_RE.match(URL_NOISE_RE.sub("", html.unescape(url)))
+    return match.group(1).lower() if match else None
+
+
+def url_allowed(url: str, image: bool = False) -> bool:
+    """Links: https, http, mailto, tel or relative. Images: relative only (no request to another host)."""
+    scheme = url_scheme(url)
+    if image:
+        return scheme is None and not URL_NOISE_RE.sub("", html.unescape(url)).startswith("//")
+    return scheme is None or scheme in SCHEMES
+
+
+class _Targets(Treeprocessor):
+    """Collects link and image targets after the inline step (reference links resolved)."""
+
+    def __init__(self, md: markdown.Markdown, found: list[tuple[str, str]]) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("href") is not None:
+                self.found.append(("a", element.get("href", "")))
+            elif element.tag == "img":
+                self.found.append(("img", element.get("src", "")))
+
+
+class _Collect(markdown.Extension):
+    def __init__(self, found: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.found = found
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.treeprocessors.register(_Targets(md, self.found), "policy_targets", 1)
+
+
+def check_text(text: str, inline: bool = False) -> list[TextProblem]:
+    """Every raw HTML, refused link or image target, and attribute list in an editor's Markdown."""
+    if "<" not in text and "](" not in text and "]:" not in text and "{" not in text and "![" not in text:
+        return []  # none of them can be there: most clauses
+    return list(_check_cached(text, inline))
+
+
+@lru_cache(maxsize=8192)
+def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
+    found: list[tuple[str, str]] = []
+    md = markdown.Markdown(extensions=["admonition", "pymdownx.magiclink", _Collect(found)])
+    md.convert(text)
+    problems = [_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks if isinstance(raw, str)]
+    problems += [_target(text, kind, url) for kind, url in found if not url_allowed(url, image=kind == "img")]
+    problems += _attr_lists(text, inline)
+    return tuple(p for p in problems if p is not None)
+
+
+def _where(text: str, fragment: str) -> tuple[int, int]:
+    """Line and column of a fragment's first occurrence in the text (1, 1 if not found as written)."""
+    start = text.find(fragment) if fragment else -1
+    if start < 0:
+        return 1, 1
+    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _raw_html(text: str, raw: str) -> TextProblem:
+    shown = raw.strip().split("\n")[0]
+    line, column = _where(text, shown[:60])
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    return TextProblem(line, column, f"raw HTML {shown!r} is not allowed",
+                       "Write Markdown instead (**bold**, [link](https://…), lists); see docs/content-format.md.")
+
+
+def _target(text: str, kind: str, url: str) -> TextProblem:
+    line, column = _where(text, url[:60])
+    if kind == "img":
+        return TextProblem(line, column, f"an image from {url[:60]!r} is not allowed",
+                           "Policy pages load nothing from other sites; remove the image or ask the web team.")
+    scheme = url_scheme(url) or "?"
+    return TextProblem(line, column, f"a {scheme}: link is not allowed ({url[:60]!r})",
+                       "Link to an https:// address, a mailto: or tel: address, or a clause ([[id]]).")
+
+
+def _attr_lists(text: str, inline: bool) -> list[TextProblem]:
+    """Attribute lists: only a clause heading's `{#id}` (and `.unnumbered`) is part of the format."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "{" not in line:
+            continue
+        line = JINJA_TAG_RE.sub(lambda m: " " * len(m.group(0)), line)  # brand values are not attributes
+        if line.lstrip().startswith("#") and not inline:
+            line = HEADING_ATTRS_RE.sub("", line)
+        for match in ATTR_LIST_RE.finditer(line):
+            problems.append(TextProblem(number, match.start() + 1, f"the attribute list {match.group(0)[:40]!r} "
+                                        "is not allowed", "Only a clause heading ends with `{#id}` (or "
+                                        "`{#id .unnumbered}`); remove it."))
+    return problems
+
+
+def heading_attributes(text: str) -> tuple[str, str | None, list[str]]:
+    """A heading's text without its trailing `{#id .class}`, the id and the classes (the one attribute form)."""
+    match = HEADING_ATTRS_RE.search(text)
+    if match is None:
+        return text, None, []
+    tokens = match.group(1).split()
+    ids = [t[1:] for t in tokens if t.startswith("#")]
+    return text[: match.start()], (ids[0] if ids else None), [t[1:] for t in tokens if t.startswith(".")]

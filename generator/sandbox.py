@@ -1,0 +1,108 @@
+"""The one Jinja sandbox that editors' templates run in: policy text, consent and banner wording.
+
+Editors' text is untrusted input (a pull request can change it), so it is rendered in
+`ImmutableSandboxedEnvironment` with no globals, a few harmless filters, and only the constructs
+the format documents: `{{ value }}`, `{% if %}`, and calls of the functions the caller passes
+(`policy_link`, `policy`). Loops, assignments, macros, imports and arithmetic are refused before
+anything runs, so a template can neither reach Python's internals nor run for long.
+"""
+
+from __future__ import annotations
+
+import traceback
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d")
+# The expression and statement nodes a documented template can contain; anything else is refused.
+ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Getattr,
+                 nodes.Const, nodes.Call, nodes.Filter, nodes.Not, nodes.And, nodes.Or, nodes.Compare,
+                 nodes.Operand, nodes.CondExpr, nodes.Concat, nodes.Test)
+CONSTRUCTS = {nodes.For: "{% for %}", nodes.Macro: "{% macro %}", nodes.Assign: "{% set %}",
+              nodes.AssignBlock: "{% set %}", nodes.Include: "{% include %}", nodes.Import: "{% import %}",
+              nodes.FromImport: "{% from %}", nodes.Extends: "{% extends %}", nodes.Block: "{% block %}",
+              nodes.CallBlock: "{% call %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
+              nodes.Getitem: "[…]", nodes.BinExpr: "arithmetic", nodes.UnaryExpr: "arithmetic",
+              nodes.List: "a list", nodes.Dict: "a dict", nodes.Tuple: "a tuple"}
+UNKNOWN_HINT = "Use a variable listed in docs/content-format.md (for example {{ brand.name }})."
+HINT = ("Use only {{ brand.… }} values, {% if %}…{% endif %} and the functions listed in "
+        "docs/content-format.md.")
+
+
+class EditorTemplateError(Exception):
+    """Why an editor's template cannot be rendered, at a line of the template (1-based)."""
+
+    def __init__(self, line: int, message: str, hint: str = HINT) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+class EditorSandbox(ImmutableSandboxedEnvironment):
+    """A sandbox with nothing in it but what the caller passes to `render`."""
+
+    def __init__(self, comments: bool = False) -> None:
+        # In policy text `{#id}` marks clause ids, so Jinja comments are `{## … ##}` there.
+        options = {"comment_start_string": "{##", "comment_end_string": "##}"} if comments else {}
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                         **options)  # type: ignore[arg-type]
+        self.globals.clear()
+        self.filters = {name: self.filters[name] for name in FILTERS}
+        self.tests = {name: self.tests[name] for name in ("defined", "undefined", "none", "string")}
+
+
+@lru_cache(maxsize=2)
+def sandbox(comments: bool = False) -> EditorSandbox:
+    """The sandbox (one per process and comment syntax)."""
+    return EditorSandbox(comments)
+
+
+def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str:
+    """Render an editor's template; any problem is a EditorTemplateError at its line, never an exception of Python's."""
+    template = _compile(env, source)
+    try:
+        return template.render(context)
+    except jinja2.UndefinedError as exc:
+        raise EditorTemplateError(_template_line(exc), f"unknown value: {exc}", UNKNOWN_HINT) from None
+    except jinja2.sandbox.SecurityError as exc:
+        raise EditorTemplateError(_template_line(exc), f"template error: {str(exc).rstrip('.')}") from None
+    except EditorTemplateError:
+        raise
+    except Exception as exc:  # {{ brand.name(1) }}, a wrong filter argument…: the text's error, not ours
+        raise EditorTemplateError(_template_line(exc), f"template error: {type(exc).__name__}: {exc}") from None
+
+
+@lru_cache(maxsize=4096)
+def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """Parse, check and compile a template once: the same clause text recurs in every brand and version."""
+    try:
+        tree = env.parse(source)
+        _check(tree)
+        return env.from_string(tree)
+    except jinja2.TemplateSyntaxError as exc:  # unknown tests and filters too (TemplateAssertionError)
+        raise EditorTemplateError(exc.lineno or 1, f"template error: {exc.message}",
+                              "Check the {{ }} and {% %} on this line; a {% if %} must close within the same "
+                              "clause.") from None
+
+
+def _check(tree: nodes.Node) -> None:
+    """Refuse every construct the format does not document, before anything runs."""
+    for node in [tree, *tree.find_all(nodes.Node)]:
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            raise EditorTemplateError(node.lineno, f"the filter `{node.name}` is not allowed in policy text")
+        if isinstance(node, nodes.Call) and not isinstance(node.node, nodes.Name):
+            raise EditorTemplateError(node.lineno, "only the documented functions can be called in policy text")
+        if not isinstance(node, ALLOWED_NODES):
+            construct = next((text for kind, text in CONSTRUCTS.items() if isinstance(node, kind)),
+                             type(node).__name__)
+            raise EditorTemplateError(node.lineno, f"{construct} is not allowed in policy text")
+
+
+def _template_line(exc: BaseException) -> int:
+    """The template line an exception was raised on (Jinja maps its frames to template lines)."""
+    lines = [lineno for frame, lineno in traceback.walk_tb(exc.__traceback__)
+             if frame.f_code.co_filename == "<template>"]
+    return lines[-1] if lines else 1
