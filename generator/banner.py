@@ -71,7 +71,7 @@ def _rendered(config: SiteConfig, brand_id: str, lang: str, wording: BannerWordi
         except EditorTemplateError as exc:
             failed = True
             errors.add(wording.path, wording.lines.get(key, 1) + exc.line - 1, f"banner wording: {exc.message}",
-                       "Use {{ brand.… }} values and {{ policy }}.")
+                       exc.hint)
     return None if failed else rendered
 
 

@@ -105,8 +105,7 @@ def _segments(env: jinja2.Environment, template: str, config: SiteConfig, brand_
     try:
         text = render(env, template, context)
     except EditorTemplateError as exc:
-        errors.add(path, line + exc.line - 1, f"consent wording: {exc.message}",
-                   "Use {{ brand.… }} values and {{ policy('id') }} links.")
+        errors.add(path, line + exc.line - 1, f"consent wording: {exc.message}", exc.hint)
         return ()
     parts = text.split(LINK)
     return tuple(("link" if index % 2 else "text", part) for index, part in enumerate(parts) if part)

@@ -29,7 +29,8 @@ class PolicygenError(Exception):
     def __init__(self, problems: Iterable[Problem] | str) -> None:
         if isinstance(problems, str):
             problems = [Problem("policygen", 0, problems)]
-        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=lambda p: (p.path, p.line, p.column,
+                                                                                     p.message)))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

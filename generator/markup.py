@@ -40,7 +40,7 @@ ATTRIBUTES = {"*": {"class", "id", "title", "lang", "aria-label", "aria-live", "
               "button": {"type"}, "input": {"type", "name", "value", "required"}, "abbr": {"title"}}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class TextProblem:
     """A problem in an editor's Markdown, at a line and column of that text (1-based)."""
 
@@ -112,7 +112,9 @@ def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
     found: list[tuple[str, str]] = []
     md = markdown.Markdown(extensions=["admonition", "pymdownx.magiclink", _Collect(found)])
     md.convert(text)
-    problems = [_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks if isinstance(raw, str)]
+    raw_html = sorted(_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks if isinstance(raw, str))
+    # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
+    problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
     problems += [_target(text, kind, url) for kind, url in found if not url_allowed(url, image=kind == "img")]
     problems += _attr_lists(text, inline)
     return tuple(p for p in problems if p is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import lru_cache
@@ -191,7 +192,8 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
     return ui.render(
-        "policy.md.j2", meta=version.meta, body=version.body, body_class=BODY_CLASS, to_policy=to_policy,
+        # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
+        "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, to_policy=to_policy,
         version_id=version.id, updated=ui.date(version.meta.updated), effective=ui.date(version.meta.effective),
         banner=banner, draft=version.draft, is_current=is_current,
         has_previous=not version.draft and timeline.previous(version) is not None,
@@ -339,6 +341,12 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
         entries=entries, material_label=ui.t(_("Material change")))
 
 
+def _fence(texts: list[str]) -> str:
+    """A code fence longer than any run of backticks in the texts it holds (so none of them can close it)."""
+    longest = max((len(run) for text in texts for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
                   banner: dict[str, str] | None) -> dict[str, str]:
     """The fragments, the manifest and the page that shows them to the web team."""
@@ -346,8 +354,9 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
     files = {f"consent/{form}.html": html for form, html in fragments.items()}
     files["consent/manifest.json"] = manifest_json
     files["consent/index.md"] = ui.render(
-        "consent.md.j2", forms=[{"form": f, "fragment": h.rstrip()} for f, h in fragments.items()], sri=sri,
-        as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner)
+        "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip())} for f, h in fragments.items()], sri=sri,
+        as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
+        fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
     return files
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .characters import bad_characters
 from .config import ID_HINT, ID_RE
@@ -23,6 +23,9 @@ HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 ATTRS_RE = re.compile(r"\{:?[ \t]*([^{}]*)\}[ \t]*$")
 REF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+TITLE_REFUSED = '<>"'
 
 
 class FrontMatterSchema(BaseModel):
@@ -42,6 +45,14 @@ class FrontMatterSchema(BaseModel):
     """True when the latest change affects customers' rights or obligations."""
     numbering: Literal["articles", "sections"] = "articles"
     """`articles` numbers clauses as Điều 1 / Article 1; `sections` as 1. / 1."""
+
+    @field_validator("title")
+    @classmethod
+    def _plain_title(cls, value: str) -> str:
+        # Themes print the title into <title> and attributes: these would end them (whatever the history holds).
+        if any(char in value for char in TITLE_REFUSED):
+            raise ValueError("title")
+        return value
 
     @model_validator(mode="after")
     def _effective_not_before_update(self) -> FrontMatterSchema:
@@ -180,6 +191,8 @@ def _front_matter_message(field: str, err: dict) -> tuple[str, str]:
     if err["type"] == "extra_forbidden":
         return (f"unknown front matter field {field!r}",
                 "Known fields: title, updated, effective, summary, material, numbering.")
+    if err["type"] == "value_error" and field == "title":
+        return "the title contains <, > or \"", "Write it without them (quotes as “ ”)."
     if err["type"] == "value_error":
         return "`effective` is earlier than `updated`", "A change cannot take effect before it is published."
     if field in ("updated", "effective"):

@@ -177,6 +177,9 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
                   for language in config.languages if language.code in config.brand_languages(brand_id)]
     theme: dict[str, Any] = {"name": "material", "custom_dir": theme_dir, "language": lang,
                              "palette": {"primary": "custom", "accent": "custom"},
+                             # System fonts: Material's default loads Google Fonts, a request to
+                             # another host from every page before any consent.
+                             "font": False,
                              "features": ["search.highlight", "navigation.top", "toc.follow"]}
     if brand.logo:
         theme["logo"] = f"assets/logo{PurePosixPath(brand.logo).suffix.lower()}"

@@ -17,6 +17,8 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .characters import bad_characters
+
 FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d")
 # The expression and statement nodes a documented template can contain; anything else is refused.
 ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Getattr,
@@ -62,6 +64,10 @@ def sandbox(comments: bool = False) -> EditorSandbox:
 
 def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str:
     """Render an editor's template; any problem is a EditorTemplateError at its line, never an exception of Python's."""
+    for line, column, what in bad_characters(source):
+        raise EditorTemplateError(line, f"the character {what} at column {column} is not allowed",
+                                  "Delete it: it is invisible, a control character, or changes the direction of the "
+                                  "text.")
     template = _compile(env, source)
     try:
         return template.render(context)

@@ -57,6 +57,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         line = (mark.line + 1 + offset) if mark else first_line
         raise YamlProblem(Problem(path, line, f"malformed YAML: {exc.problem or exc}",
                                   "Check the indentation, colons and quotes on this line.")) from None
+    except RecursionError:  # [[[[… or {{{{… thousands deep: PyYAML's composer recurses per level
+        raise YamlProblem(Problem(path, first_line, "the YAML is nested too deeply",
+                                  "Remove the runs of [ or { (a value with brackets goes in quotes).")) from None
     except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
         line = text.count("\n", 0, getattr(exc, "position", 0)) + first_line
         raise YamlProblem(Problem(path, line, f"unreadable YAML: {str(exc).splitlines()[0]}",
