@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
+from . import characters
 from .errors import Collector, ConfigError
 from .yamlsrc import YamlDoc
 
@@ -14,6 +19,130 @@ ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ID_HINT = "Use lowercase ASCII letters, digits and hyphens, starting with a letter."
 Id = Annotated[str, Field(pattern=ID_RE.pattern)]
 Localized = dict[str, str]
+
+# A DNS name with at least one dot: the sites and websites are public.
+HOST_RE = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
+EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                 r"[A-Za-z]{2,63}$")
+HOTLINE_PATTERN = r"^\+?\(?[0-9][0-9 ().-]{1,28}[0-9]$"
+# Line breaks would end a Markdown heading or table cell that a value is printed in.
+ONE_LINE_RE = re.compile("[\t\n\u2028\u2029]")
+# Square brackets make Markdown links: a title is printed as `[title](…)`, brand facts in policy text.
+LINK_RE = re.compile(r"[\[\]]")
+# mkdocs-material prints the site name unescaped inside attributes (aria-label="…"), where these end the value.
+ATTRIBUTE_RE = re.compile('["`]')
+INVISIBLE_HINT = "Delete it (it is invisible, or changes the direction of the text)."
+URL_CHARACTER_HINT = ("Remove it, or percent-encode it (a space is %20; a domain with accents is written in its "
+                      "xn-- form).")
+CHARACTER_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED"}
+
+
+def _character(text: str, index: int) -> str:
+    """The character at `index`, as `U+XXXX (NAME) at column N`."""
+    char = text[index]
+    name = CHARACTER_NAMES.get(char) or unicodedata.name(char, "CONTROL CHARACTER")
+    return f"U+{ord(char):04X} ({name}) at column {index + 1}"
+
+
+def _text_problem(text: str, kind: str) -> tuple[str, str] | None:
+    """What keeps a display text from being plain, visible, one-line text: (problem, hint), or None."""
+    if (what := characters.describe(text)) is not None:
+        return f"{what} is not allowed", INVISIBLE_HINT
+    if (match := ONE_LINE_RE.search(text)) is not None:
+        return f"{_character(text, match.start())} is not allowed", "Write the text on one line, with plain spaces."
+    if "<" in text or ">" in text:  # worded as before: "<field> contains < or >" (see _describe)
+        return "contains < or >", f"{kind} are plain text: remove the angle brackets."
+    if (match := LINK_RE.search(text)) is not None:
+        return (f"{_character(text, match.start())} is not allowed",
+                "Square brackets make Markdown links in the pages: use parentheses instead.")
+    return None
+
+
+def _attribute_problem(text: str) -> tuple[str, str] | None:
+    """A quote or backtick would end the HTML attribute the site name is printed in."""
+    if (match := ATTRIBUTE_RE.search(text)) is not None:
+        return (f"{_character(text, match.start())} is not allowed",
+                "The name is printed inside HTML attributes, where it would end the value: "
+                "use typographic quotes (“ ”) or leave it out.")
+    return None
+
+
+def _script_problem(text: str) -> tuple[str, str] | None:
+    """A name that mixes alphabets holds a look-alike letter ("Acmе" with a Cyrillic е): name it."""
+    if (mixed := characters.mixed_scripts(text)) is None:
+        return None
+    letters = [(i, unicodedata.name(ch, "UNKNOWN").split(" ")[0]) for i, ch in enumerate(text) if ch.isalpha()]
+    main = Counter(script for _, script in letters).most_common(1)[0][0]
+    odd = next(i for i, script in letters if script != main)
+    return (f"{text!r} mixes {mixed} letters: {_character(text, odd)} is the odd one",
+            "Retype it: a look-alike letter from another alphabet makes a different name.")
+
+
+def _refuse(problem: tuple[str, str]) -> PydanticCustomError:
+    """A validation error that _describe reports with our own message and hint."""
+    return PydanticCustomError("policygen", "{problem}", {"problem": problem[0], "hint": problem[1]})
+
+
+def _display(kind: str, *, name: bool = False, attribute: bool = False) -> AfterValidator:
+    """The validator of one kind of display text: plain text; a name in one alphabet; no quotes in attributes."""
+
+    def check(value: str) -> str:
+        problem = (_text_problem(value, kind) or (_attribute_problem(value) if attribute else None)
+                   or (_script_problem(value) if name else None))
+        if problem is not None:
+            raise _refuse(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _url_character(value: str) -> str | None:
+    """The first character that has no place in a plain URL: controls, spaces, quotes, <>, \\, `, non-ASCII."""
+    for index, char in enumerate(value):
+        if ord(char) <= 0x20 or ord(char) >= 0x7F or char in "\"'<>\\`":
+            return _character(value, index)
+    return None
+
+
+def _url_problem(value: str, field: str) -> tuple[str, str] | None:
+    """What keeps a value from being a public https:// address (site_url: a folder, ending with /)."""
+    if (what := _url_character(value)) is not None:
+        return f"{value!r} contains {what}", URL_CHARACTER_HINT
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError:
+        return f"{value!r} is not valid", _PATTERN_HINTS[field]
+    if parts.scheme != "https" or not value.startswith("https://"):
+        return f"{value!r} is not valid", _PATTERN_HINTS[field]
+    if "@" in parts.netloc:
+        return (f"{value!r} contains a user name or password",
+                "Remove the part before @: a published address must not carry credentials.")
+    if not HOST_RE.fullmatch(parts.hostname or ""):
+        return f"{value!r} has no valid host name", "Write the domain after https://, for example https://example.vn."
+    if field == "site_url" and (parts.query or parts.fragment or "?" in value or "#" in value):
+        return f"{value!r} has a query or fragment (?… or #…)", "Remove it: the pages' addresses are made from it."
+    if field == "site_url" and not value.endswith("/"):
+        return f"{value!r} does not end with /", "Add / at the end: the pages' addresses are made from it."
+    return None
+
+
+def _url(field: str) -> AfterValidator:
+    """The validator of an https:// address field."""
+
+    def check(value: str) -> str:
+        if (problem := _url_problem(value, field)) is not None:
+            raise _refuse(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+BrandName = Annotated[str, _display("Brand facts", name=True, attribute=True)]
+LegalName = Annotated[str, _display("Brand facts", name=True)]
+BrandText = Annotated[str, _display("Brand facts")]
+Title = Annotated[str, _display("Titles")]
+LanguageName = Annotated[str, _display("Language names")]
 
 
 class _Schema(BaseModel):
@@ -25,15 +154,15 @@ class Language(_Schema):
 
     code: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
     """Language code (`vi`, `en`): the folder under content/ and the Babel locale."""
-    name: str
-    """The language's own name, shown in the language switcher."""
+    name: LanguageName
+    """The language's own name, shown in the language switcher (plain text)."""
 
 
 class PolicyDef(_Schema):
     """A kind of policy (privacy, terms, …) that brands may publish."""
 
-    title: Localized
-    """The policy's name in each language, used in navigation and links."""
+    title: dict[str, Title]
+    """The policy's name in each language, used in navigation and links (plain text)."""
 
 
 class FormDef(_Schema):
@@ -57,25 +186,25 @@ class BannerDef(_Schema):
 class BrandDef(_Schema):
     """A brand and the facts its policies are filled with."""
 
-    name: str
-    """Display name (VOIP24H)."""
-    legal_name: Localized
-    """The registered company name in each language."""
-    services: Localized
+    name: BrandName
+    """Display name (VOIP24H): plain text in one alphabet, no quotes."""
+    legal_name: dict[str, LegalName]
+    """The registered company name in each language: plain text in one alphabet."""
+    services: dict[str, BrandText]
     """What the brand provides, as a noun phrase in each language ("dịch vụ VoIP")."""
-    website: Annotated[str, Field(pattern=r"^https://\S+$")]
-    """The brand's main website (https)."""
-    site_url: Annotated[str, Field(pattern=r"^https://\S+/$")]
-    """Where this brand's policy site is published (https, ending with /)."""
+    website: Annotated[str, _url("website")]
+    """The brand's main website: https://, a host name, no credentials."""
+    site_url: Annotated[str, _url("site_url")]
+    """Where this brand's policy site is published: https://, a host name, ending with /."""
     colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
     """Primary colour of the site, as #rrggbb."""
     policies: list[Id]
     """Ids of the policies this brand publishes, in navigation order."""
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] | None = None
-    """Contact email, if the brand publishes one."""
-    hotline: str | None = None
-    """Customer hotline, if any."""
-    address: Localized | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN)] | None = None
+    """Contact email, if the brand publishes one (a plain address: name@domain.tld)."""
+    hotline: Annotated[str, Field(pattern=HOTLINE_PATTERN)] | None = None
+    """Customer hotline, if any: digits, spaces, + - ( ) and dots."""
+    address: dict[str, BrandText] | None = None
     """Postal address in each language, if published."""
     logo: str | None = None
     """Path of the logo image, relative to the repository root (SVG or PNG)."""
@@ -148,7 +277,6 @@ def parse_config(doc: YamlDoc, path: str) -> SiteConfig:
             errors.add(path, doc.line_of(tuple(err["loc"])), *_describe(err))
         errors.raise_if_any(ConfigError)
     _check_references(config, doc, path, errors)
-    _check_plain_text(config, doc, path, errors)
     errors.raise_if_any(ConfigError)
     return config
 
@@ -160,6 +288,9 @@ def _describe(err: Any) -> tuple[str, str]:
         return f"{where}: {err['input']!r} is not a valid id", ID_HINT
     loc = ".".join(str(p) for p in err["loc"])
     field = str(err["loc"][-1]) if err["loc"] else ""
+    if err["type"] == "policygen":  # our own validators: the problem and its fix
+        problem = err["ctx"]["problem"]
+        return f"{loc}{' ' if problem.startswith('contains') else ': '}{problem}", err["ctx"]["hint"]
     if err["type"] == "missing":
         parent = ".".join(str(p) for p in err["loc"][:-1]) or "site.yml"
         return f"{parent}: required field {field!r} is missing", f"Add `{field}:` here."
@@ -177,19 +308,9 @@ _PATTERN_HINTS = {
     "site_url": "Write a full https:// address ending with /.",
     "colour": "Write the colour as #rrggbb, for example #0b5cab.",
     "email": "Write a plain address such as support@example.vn.",
+    "hotline": "Write digits, spaces, + - ( ) and dots only, for example 1900 1234 or +84 28 1234 5678.",
     "code": "Use a language code such as vi or en.",
 }
-
-
-def _check_plain_text(config: SiteConfig, doc: YamlDoc, path: str, errors: Collector) -> None:
-    """Brand facts reach every page (mkdocs' templates print the site name unescaped): no markup."""
-    for bid, brand in config.brands.items():
-        for name in ("name", "legal_name", "services", "hotline", "address"):
-            value = getattr(brand, name)
-            texts = value.values() if isinstance(value, dict) else [value or ""]
-            if any(ch in text for text in texts for ch in "<>"):
-                errors.add(path, doc.line_of(("brands", bid, name)), f"brands.{bid}.{name} contains < or >",
-                           "Brand facts are plain text: remove the angle brackets.")
 
 
 def _check_references(config: SiteConfig, doc: YamlDoc, path: str, errors: Collector) -> None:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .config import ID_RE, SiteConfig, parse_config
 from .errors import Collector, ConfigError, ContentError, Problem
+from .logo import logo_problem
 from .model import BannerWording, Content, Wording
 from .parse import decode, parse_document
 from .yamlsrc import YamlDoc, YamlProblem, parse_yaml
@@ -57,7 +58,7 @@ def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str,
     """The consent wording (consent.yml) of every language that has one."""
     found = _load_per_language(config, content_dir, root, WORDING_FILE, _WordingSchema, "docs/consent.md")
     return {lang: Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid, "label")))
-                                             for pid, p in data.purposes.items()})
+                                             for pid, p in data.purposes.items()}, doc.line_of(("legend",)))
             for lang, (rel, doc, data) in found.items()}
 
 
@@ -79,18 +80,29 @@ def load_config(path: Path, root: Path) -> SiteConfig:
     config = parse_config(doc, rel)
     errors = Collector()
     for brand_id, brand in config.brands.items():
-        inside = brand.logo is not None and (root / brand.logo).resolve().is_relative_to(root.resolve())
-        if brand.logo is not None and not inside:
-            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), f"logo {brand.logo!r} is outside the repository",
-                       "Put the logo in the repository and give its path relative to the root.")
-        elif brand.logo is not None and not (root / brand.logo).is_file():
-            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), f"logo file {brand.logo!r} does not exist",
-                       "Give a path relative to the repository root, such as assets/logo.svg.")
-        elif brand.logo is not None and Path(brand.logo).suffix.lower() not in (".svg", ".png"):
-            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), "the logo must be an SVG or PNG file",
-                       "Convert it to SVG or PNG.")
+        if brand.logo is not None and (problem := _logo_problem(brand.logo, root)) is not None:
+            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), *problem)
     errors.raise_if_any(ConfigError)
     return config
+
+
+def _logo_problem(logo: str, root: Path) -> tuple[str, str] | None:
+    """Why a brand's logo cannot be published (message, hint): where it is, its type, its content."""
+    path = root / logo
+    if not path.resolve().is_relative_to(root.resolve()):
+        return (f"logo {logo!r} is outside the repository",
+                "Put the logo in the repository and give its path relative to the root.")
+    if not path.is_file():
+        return (f"logo file {logo!r} does not exist",
+                "Give a path relative to the repository root, such as assets/logo.svg.")
+    if path.suffix.lower() not in (".svg", ".png"):
+        return "the logo must be an SVG or PNG file", "Convert it to SVG or PNG."
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read logo {logo!r} ({exc.strerror})", "Check that the file is readable."
+    problem = logo_problem(path.suffix, data)
+    return (f"logo {logo!r} is refused: {problem[0]}", problem[1]) if problem else None
 
 
 def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
@@ -172,5 +184,6 @@ def load_banner_wording(config: SiteConfig, content_dir: Path, root: Path) -> di
     """The banner wording (banner.yml) of every language that has one."""
     found = _load_per_language(config, content_dir, root, BANNER_FILE, _BannerSchema, "docs/banner.md")
     return {lang: BannerWording(rel, data.model_dump(exclude={"purposes"}),
-                                {p: (v.label, v.description) for p, v in data.purposes.items()})
-            for lang, (rel, _doc, data) in found.items()}
+                                {p: (v.label, v.description) for p, v in data.purposes.items()},
+                                {key: doc.line_of((key,)) for key in data.model_dump(exclude={"purposes"})})
+            for lang, (rel, doc, data) in found.items()}

@@ -26,6 +26,7 @@ SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]+")
 # Attribute-list syntax (Python-Markdown's attr_list): `{: …}` anywhere, or `{ … key=value … }`.
 ATTR_LIST_RE = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[^{}\n=]*\b[\w-]+[ \t]*=[^{}\n]*\}")
+ENTITY_RE = re.compile(r"^&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
 JINJA_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 HEADING_ATTRS_RE = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
 
@@ -38,6 +39,11 @@ ATTRIBUTES = {"*": {"class", "id", "title", "lang", "aria-label", "aria-live", "
               "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
               "ol": {"start"}, "label": {"for"}, "select": {"name"}, "option": {"value", "selected"},
               "button": {"type"}, "input": {"type", "name", "value", "required"}, "abbr": {"title"}}
+
+
+# The pages' block and inline syntax (mkdocs adds tables and fenced_code to every site) without md_in_html,
+# so that any HTML block, `markdown="1"` or not, is raw HTML here.
+EDITOR_EXTENSIONS = ("tables", "fenced_code", "admonition", "pymdownx.magiclink")
 
 
 @dataclass(frozen=True, order=True)
@@ -110,9 +116,10 @@ def check_text(text: str, inline: bool = False) -> list[TextProblem]:
 @lru_cache(maxsize=8192)
 def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
     found: list[tuple[str, str]] = []
-    md = markdown.Markdown(extensions=["admonition", "pymdownx.magiclink", _Collect(found)])
+    md = markdown.Markdown(extensions=[*EDITOR_EXTENSIONS, _Collect(found)])
     md.convert(text)
-    raw_html = sorted(_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks if isinstance(raw, str))
+    raw_html = sorted(_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks
+                      if isinstance(raw, str) and not ENTITY_RE.match(raw))  # &lt; is stashed, and is text
     # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
     problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
     problems += [_target(text, kind, url) for kind, url in found if not url_allowed(url, image=kind == "img")]

@@ -354,7 +354,9 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
     files = {f"consent/{form}.html": html for form, html in fragments.items()}
     files["consent/manifest.json"] = manifest_json
     files["consent/index.md"] = ui.render(
-        "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip())} for f, h in fragments.items()], sri=sri,
+        # The live demo on one line: Markdown reads no fence or list into a line that starts a raw HTML block.
+        "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip()), "demo": Markup(" ".join(h.split()))}
+                                for f, h in fragments.items()], sri=sri,
         as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
         fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
     return files

@@ -82,12 +82,12 @@ def test_manifest_says_when_consent_must_be_asked_again(mini):
 
 
 def test_hostile_wording_and_brand_name_are_escaped(mini):
-    mini.edit("site.yml", "    name: Beta\n", "    name: 'Beta \"Q\" & co'\n")
+    mini.edit("site.yml", "    name: Beta\n", "    name: \"Beta 'Q' & co\"\n")  # a \" in a name is refused (site.yml)
     mini.edit("content/en/consent.yml", "I agree to comply", "<script>alert(1)</script> I agree to comply")
     mini.commit("Hostile wording")
     build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
     fragment = read(mini, "beta/en/consent/signup.html")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; I agree" in fragment and "Beta &#34;Q&#34; &amp; co" in fragment
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; I agree" in fragment and "Beta &#39;Q&#39; &amp; co" in fragment
     assert "<script>" not in fragment
 
 

@@ -22,7 +22,7 @@ def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile") / "repo"
     shutil.copytree(FIXTURES / "mini", root)
     repo = ContentRepo(root)
-    repo.edit("site.yml", "    name: Beta\n", "    name: 'Beta \"&\" co'\n")
+    repo.edit("site.yml", "    name: Beta\n", "    name: \"Beta '&' co\"\n")  # a \" in a name is refused (site.yml)
     repo.commit("Fixture")
     for lang in ("vi", "en"):
         repo.edit(f"content/{lang}/aup.md", "[[security]]", f"[[security]] {HOSTILE}")
