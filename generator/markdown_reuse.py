@@ -118,8 +118,10 @@ class ClauseMarker(Preprocessor):
         end = None if start is None else next((i for i in range(start + 1, len(lines)) if lines[i] == "</div>"), None)
         if start is None or end is None:
             return lines
-        # Raw HTML in the body, or a link reference definition anywhere, can change how the rest is read.
-        if any(HTML_RE.search(line) for line in lines[start + 1:end]) or any("]:" in line for line in lines):
+        # Raw HTML in the body, or a link reference definition anywhere, can change how the rest is read; a
+        # placeholder that an earlier step (fenced_code) put in the page's stash would be read as another page's.
+        body = lines[start + 1:end]
+        if any(HTML_RE.search(line) or util.STX in line for line in body) or any("]:" in line for line in lines):
             return lines
         return lines[:start + 1] + self._split(lines[start + 1:end]) + lines[end:]
 

@@ -27,6 +27,7 @@ URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]+")
 # Attribute-list syntax (Python-Markdown's attr_list): `{: …}` anywhere, or `{ … key=value … }`.
 ATTR_LIST_RE = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[^{}\n=]*\b[\w-]+[ \t]*=[^{}\n]*\}")
 ENTITY_RE = re.compile(r"^&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
+FENCED_RE = re.compile(r'^<pre><code(?: class="language-[\w+#.-]+")?>[^<]*</code></pre>$')
 JINJA_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 HEADING_ATTRS_RE = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
 
@@ -118,8 +119,9 @@ def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
     found: list[tuple[str, str]] = []
     md = markdown.Markdown(extensions=[*EDITOR_EXTENSIONS, _Collect(found)])
     md.convert(text)
+    # &lt; is stashed, and is text; so is a fenced code block (escaped, with at most a language class).
     raw_html = sorted(_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks
-                      if isinstance(raw, str) and not ENTITY_RE.match(raw))  # &lt; is stashed, and is text
+                      if isinstance(raw, str) and not ENTITY_RE.match(raw) and not FENCED_RE.match(raw))
     # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
     problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
     problems += [_target(text, kind, url) for kind, url in found if not url_allowed(url, image=kind == "img")]

@@ -22,7 +22,7 @@ JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clauses
 # converted with exactly these).
 # No attr_list: a heading's {#id} is read by generator.markdown_ext (the only attribute form editors have).
-MARKDOWN_EXTENSIONS: list[Any] = ["md_in_html", "admonition", "pymdownx.magiclink",
+MARKDOWN_EXTENSIONS: list[Any] = ["tables", "fenced_code", "md_in_html", "admonition", "pymdownx.magiclink",
                                   {"toc": {"permalink": True, "toc_depth": 2}}]
 
 

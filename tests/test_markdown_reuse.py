@@ -54,8 +54,10 @@ BODIES = {
     "empty": "",
     "heading under an indented line": "- item\n\n    more\n## In the item {#in-item}\n\nAfter.",
     "heading in a note": '!!! note "Careful"\n\n    ## Not a clause',
+    "table": "| Data | Purpose |\n|---|---|\n| name | contract |\n| **email** | notices |",
+    "fenced code": "```\n<b>shown as written</b>\n```\n\nAfter.",
 }
-NOT_REUSED = {"raw html", "entities", "reference definition"}  # they change how the whole page is read
+NOT_REUSED = {"raw html", "entities", "reference definition", "fenced code"}  # they change how the whole page is read
 
 
 @pytest.mark.parametrize("name", sorted(BODIES))
@@ -68,6 +70,12 @@ def test_a_body_gives_the_same_html_reused_or_not(name):
         assert not markdown_reuse._caches or not any(c.texts for c in markdown_reuse._caches.values())
     else:
         assert reused(f"## Clause 1 {{#c1}}\n\n{BODIES[name]}".strip("\n")) and reused("Preamble.")
+
+
+def test_tables_and_fenced_code_are_rendered_in_a_policy_body():
+    html = convert(page("Preamble.", BODIES["table"], BODIES["fenced code"]), reuse=True)
+    assert "<td><strong>email</strong></td>" in html
+    assert "<pre><code>&lt;b&gt;shown as written&lt;/b&gt;\n</code></pre>" in html
 
 
 def test_references_are_named_in_each_page_by_its_own_numbering():
