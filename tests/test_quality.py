@@ -91,11 +91,14 @@ def test_our_copy_of_materials_base_template_differs_only_where_documented():
         for block in ("styles", "config", "scripts"):
             theirs = theirs.replace(f"{{% block {block} %}}",
                                     f'{{% block {block} %}}{{% call policygen_once("{block}", base_url) %}}')
+        for title in ("page.meta.title", "page.title | striptags", "config.site_name"):  # escaped: editors' text
+            theirs = theirs.replace(f"{{{{ {title} }}}}", f"{{{{ {title} | e }}}}")
+        theirs = theirs.replace("- {{ config.site_name }}</title>", "- {{ config.site_name | e }}</title>")
         return theirs.replace(' autocomplete="off"', "").replace(nav, cached)
 
     ended = ("    {% endcall %}{% endblock %}", "    {% endblock %}")  # each call ends where its block does
     assert all(a == ours_from(b) or (a, b) == ended for a, b in changed)
-    assert len(changed) == 9 and changed.count(ended) == 3
+    assert len(changed) == 12 and changed.count(ended) == 3
 
 
 class _Anchors(html.parser.HTMLParser):
