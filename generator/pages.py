@@ -15,6 +15,7 @@ import jinja2
 from babel.core import Locale
 from markupsafe import Markup, escape
 
+from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections
@@ -191,14 +192,14 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
 def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, banner: str | None,
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
+    values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "banner": banner,
+              "draft": version.draft, "has_previous": not version.draft and timeline.previous(version) is not None,
+              "upcoming": {"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
+              "is_translation": ui.is_translation, "authority_name": ui.authority_name}
     return ui.render(
         # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
-        "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, to_policy=to_policy,
-        version_id=version.id, updated=ui.date(version.meta.updated), effective=ui.date(version.meta.effective),
-        banner=banner, draft=version.draft, is_current=is_current,
-        has_previous=not version.draft and timeline.previous(version) is not None,
-        upcoming={"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
-        is_translation=ui.is_translation, authority_name=ui.authority_name)
+        "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, is_current=is_current,
+        chrome=policy_chrome(ui.t, ui.date, values).meta())
 
 
 def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> str:
@@ -209,7 +210,8 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
     labels = {"added": ui.t(STATUS["added"]), "removed": ui.t(STATUS["removed"]), "changed": ui.t(STATUS["changed"]),
               "moved": ui.t(STATUS["moved"]), "none": ui.t(_("No clause changed.")),
               "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:"))}
-    return ui.render("history.md.j2", title=ui.title(policy), rows=rows, labels=labels)
+    return ui.render("history.md.j2", title=ui.title(policy), rows=rows,
+                     chrome=history_chrome(ui.t, labels, rows).meta())
 
 
 def sections_json(ui: _Ui, version: Version) -> str:
@@ -235,9 +237,9 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
     result = diff_sections(old.sections, new.sections)
-    return ui.render("changes.md.j2", title=ui.title(policy), updated=ui.date(new.meta.updated),
-                     previous_updated=ui.date(old.meta.updated), summary=new.meta.summary,
-                     redline=redline_html(ui, result, old, new))
+    chrome = changes_chrome(ui.t, ui.date(new.meta.updated), ui.date(old.meta.updated), new.meta.summary)
+    return ui.render("changes.md.j2", title=ui.title(policy), redline=redline_html(ui, result, old, new),
+                     chrome=chrome.meta())
 
 
 STATUS = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed"), "moved": _("Moved")}

@@ -165,6 +165,8 @@ def test_the_vectors_are_shown_as_text(served):
     hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(e => e.getAttribute('href'))")
     schemes = {h.split(":")[0].lower() for h in hrefs if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", h)}
     assert schemes <= {"https", "mailto"} and "https" in schemes, hrefs
+    page.goto(f"{url}/beta/en/aup/2026-11-22/changes/")  # the summary is shown by the theme's chrome, as text
+    assert page.inner_text(".admonition.abstract p:not(.admonition-title)") == 'onerror=alert(18) &lt;b&gt; "q" {{ x }}'
     page.goto(f"{url}/beta/en/consent/")
     # The wording is escaped in the live snippet and in the code to copy; the ``` in it does not end the code block.
     assert SHOWN in " ".join(page.inner_text("fieldset legend").split())
