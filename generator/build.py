@@ -154,8 +154,10 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     banners = _banners(config, brands, load_banner_wording(config, options.root / "content", options.root), lines,
                        as_of, errors)
     errors.raise_if_any(ContentError)
-    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"),
-                               undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    # Autoescaped (but the plain-text notice): editors' values reach the pages as text, never as markup.
+    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"), undefined=jinja2.StrictUndefined,
+                               autoescape=jinja2.select_autoescape(("md.j2", "html.j2", "xml.j2"), default=False),
+                               keep_trailing_newline=True)
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
@@ -221,7 +223,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     again (see cache.py and sites.py); the result is the same as a cold build's.
     """
     site_dir = options.site_dir.resolve()
-    cache = BuildCache(site_dir, tools_digest())
+    cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
     last = cache.record()
     settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of)))
     inputs = cache.inputs(options.root, settings, last.get("copies", []))

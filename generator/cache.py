@@ -11,20 +11,21 @@ import datetime as dt
 import hashlib
 import json
 import os
-import pickle
 import sys
+from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
 from .pages import Memos
-from .versions import VersionReader
+from .versions import VersionReader, found_from_json, found_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMAT = 2  # bump when the layout of a cache file changes
-PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml")
+FORMAT = 3  # bump when the layout of a cache file changes
+T = TypeVar("T")
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3")
 
 
 def tools_digest() -> str:
@@ -57,11 +58,17 @@ def _version(package: str) -> str:
 
 
 class BuildCache:
-    """The caches of one site folder: the last build's record, its history walk, its rendered pages."""
+    """The caches of one site folder: the last build's record, its history walk, its rendered pages.
 
-    def __init__(self, site_dir: Path, tools: str) -> None:
+    They are JSON, checked field by field when read back: a crafted cache file cannot run code
+    (a pickle could). One that is damaged, or that other code wrote, is ignored, and `report`
+    says so in one line; one that does not exist is not worth a word.
+    """
+
+    def __init__(self, site_dir: Path, tools: str, report: Callable[[str], None] = lambda _: None) -> None:
         self.dir = site_dir.with_name(f".{site_dir.name}.cache")
         self.tools = tools
+        self.report = report
 
     def project(self, brand: str, lang: str) -> Path:
         """The mkdocs project (docs, mkdocs.yml, output) kept for one brand and language."""
@@ -69,15 +76,10 @@ class BuildCache:
 
     def record(self) -> dict[str, Any]:
         """What the last successful build wrote: its inputs digest, site fingerprints, messages."""
-        try:
-            data = json.loads((self.dir / "build.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) and data.get("tools") == self.tools else {}
+        return self._load("build.json", _record_from_json, "this build makes every site again") or {}
 
     def write_record(self, record: dict[str, Any]) -> None:
-        self._write(self.dir / "build.json", (json.dumps({**record, "tools": self.tools}, indent=1, sort_keys=True)
-                                              + "\n").encode("utf-8"))
+        self._save("build.json", record)
 
     def inputs(self, root: Path, settings: str, copies: list[str]) -> str | None:
         """A digest of everything a build reads, or None when it cannot be told (no git history yet)."""
@@ -96,13 +98,14 @@ class BuildCache:
     def versions(self, history: GitHistory) -> VersionReader:
         """The versions in history: the last build's walk, carried on from where it stopped."""
         head = history.head()
-        reader = self._load("history.pickle")
-        if not isinstance(reader, VersionReader) or not history.follows(reader.commit, head):
+        reader = self._load("history.json", _reader_from_json, "this build reads the history again")
+        if reader is None or not history.follows(reader.commit, head):
             reader = VersionReader()  # the first build, or the history was rewritten
         return reader.read(history.snapshots(since=reader.commit, until=head))
 
     def save_versions(self, reader: VersionReader) -> None:
-        self._save("history.pickle", reader)
+        self._save("history.json", {"commit": reader.commit, **found_to_json(reader.found)})
+        self._forget_pickles()
 
     def pages(self, salt: str) -> Memos:
         """The rendered pages of the last build, valid while `salt` (site.yml's digest) is the same.
@@ -110,26 +113,45 @@ class BuildCache:
         One file per brand: a brand is read when it is planned, and written only if its pages changed.
         """
         def stored(brand: str) -> dict[str, Any]:
-            value = self._load(f"pages/{brand}.pickle")
-            return value[1] if isinstance(value, tuple) and value[0] == salt else {}
+            value = self._load(f"pages/{brand}.json", _pages_from_json, f"this build renders {brand}'s pages again")
+            return value[1] if value is not None and value[0] == salt else {}
 
         return Memos(stored, salt)
 
     def save_pages(self, memos: Memos) -> None:
         for brand, memo in memos.brands.items():
             if memo.changed():
-                self._save(f"pages/{brand}.pickle", (memos.salt, memo.used))
+                self._save(f"pages/{brand}.json", {"salt": memos.salt, "pages": memo.used})
 
-    def _load(self, name: str) -> Any:
+    def _load(self, name: str, decode: Callable[[dict[str, Any]], T], redo: str) -> T | None:
+        """A cache file's content, decoded and checked; None if it is absent or unusable (saying so)."""
+        path = self.dir / name
         try:
-            with open(self.dir / name, "rb") as handle:
-                stamp, value = pickle.load(handle)
-        except Exception:  # a damaged or foreign cache only makes a slower build
+            data = json.loads(path.read_bytes())
+            if type(data) is not dict or data.pop("tools", None) != self.tools:
+                raise ValueError("written by other code")
+            return decode(data)
+        except FileNotFoundError:
+            if path.with_suffix(".pickle").exists():  # left by an older policygen; never opened
+                self._ignored(path.with_suffix(".pickle"), redo)
             return None
-        return value if stamp == self.tools else None
+        except (OSError, ValueError, RecursionError):  # damaged, foreign or of another layout
+            self._ignored(path, redo)
+            return None
 
-    def _save(self, name: str, value: Any) -> None:
-        self._write(self.dir / name, pickle.dumps((self.tools, value), protocol=pickle.HIGHEST_PROTOCOL))
+    def _ignored(self, path: Path, redo: str) -> None:
+        where = path.relative_to(self.dir.parent).as_posix()
+        self.report(f"ignored {where} (unreadable or from another version); {redo}")
+
+    def _save(self, name: str, value: dict[str, Any]) -> None:
+        text = json.dumps({**value, "tools": self.tools}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        self._write(self.dir / name, text.encode("utf-8"))
+
+    def _forget_pickles(self) -> None:
+        """Delete the pickled caches of older versions of policygen: nothing reads them any more."""
+        for path in (self.dir / "history.pickle", *self.dir.glob("pages/*.pickle"),
+                     *self.dir.glob("work/*.plan.pickle")):
+            path.unlink(missing_ok=True)
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write a cache file whole or not at all (a killed build leaves the old one)."""
@@ -137,3 +159,43 @@ class BuildCache:
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)
+
+
+def _record_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The last build's record, if every field is there with its type."""
+    kinds = {"inputs": (str, type(None)), "brands": (list,), "messages": (list,), "copies": (list,), "sites": (dict,)}
+    if data.keys() != kinds.keys() or any(type(data[k]) not in kind for k, kind in kinds.items()):
+        raise ValueError("not a build record")
+    texts = [*data["brands"], *data["messages"], *data["copies"], *data["sites"].values()]
+    if not all(type(text) is str for text in texts):
+        raise ValueError("not a build record")
+    if any(PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts for path in data["copies"]):
+        raise ValueError("a copied file outside the repository")  # the next build reads them
+    return data
+
+
+def _reader_from_json(data: dict[str, Any]) -> VersionReader:
+    """A history walk that goes on after the commit it stopped at, with the versions found so far."""
+    # Its parsed documents are not kept: at the first new snapshot, `_State.advance` parses every
+    # file again (it does when it has none), so the walk goes on as if it had never stopped.
+    commit = data.pop("commit", None)
+    if type(commit) is not str:
+        raise ValueError("no commit")
+    reader = VersionReader()
+    reader.commit, reader.found = commit, found_from_json(data)
+    return reader
+
+
+def _pages_from_json(data: dict[str, Any]) -> tuple[str, dict[str, str | tuple[str, str]]]:
+    """(salt, pages): each page a text, or a pair of texts (a notice's text and HTML)."""
+    if data.keys() != {"salt", "pages"} or type(data["salt"]) is not str or type(data["pages"]) is not dict:
+        raise ValueError("not a pages cache")
+    return data["salt"], {key: _page(value) for key, value in data["pages"].items()}
+
+
+def _page(value: object) -> str | tuple[str, str]:
+    if type(value) is str:
+        return value
+    if type(value) is list and len(value) == 2 and all(type(v) is str for v in value):
+        return value[0], value[1]
+    raise ValueError("a page is a text or a pair of texts")

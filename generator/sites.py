@@ -16,16 +16,19 @@ of its own (`_unshare`): the published site never changes under a later build.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import yaml
@@ -37,26 +40,76 @@ Report = Callable[[str], None]
 HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
 # mkdocs warns that a dirty build may leave navigation stale; the shell check above rules that out.
 DIRTY_WARNING = "A 'dirty' build is being performed"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @contextmanager
 def workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """The processes that run mkdocs (None: run it here), started at once.
+    """The processes that run mkdocs (None: run it here), started at once, ended with the build.
 
     Started before the history is read, they import mkdocs meanwhile, and they are forked from a
-    small process: one that holds the whole history would share it with them page by page.
+    small process: one that holds the whole history would share it with them page by page. A build
+    that fails, is interrupted (Ctrl+C) or terminated (SIGTERM) ends them at once: none is left
+    running, nor waited for.
     """
     count = jobs or os.cpu_count() or 1
     if count <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=count)
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_signals, initargs=(os.getpid(),))
     try:
         for _ in range(count):
             pool.submit(_preload)
-        yield pool
+        with _sigterm_unwinds():
+            yield pool
+    except BaseException:
+        stop(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now, whatever they are doing (the build they work for is over)."""
+    processes = list((pool._processes or {}).values())  # Python < 3.14 has no public way to end them
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_signals(parent: int) -> None:
+    """In a worker: Ctrl+C is for the main process (it ends the workers); SIGTERM or its death end this one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # which also spares the terminal a traceback from each worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process' handler, inherited by fork
+    if sys.platform == "linux":  # a main process killed outright (SIGKILL) cannot end its workers itself
+        with suppress(OSError, AttributeError):  # a C library without prctl: only that case is left uncovered
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM ends the build through its `finally` blocks, as Ctrl+C does, instead of at once."""
+    # Ended at once, the build would leave its workers running (and its stage behind).
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (serve runs no workers anyway)
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # the status a shell gives a process ended by that signal
 
 
 def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
@@ -78,21 +131,26 @@ def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Ca
     if pool is None:
         for site in plans:
             finished(site, build_site(*_task(site, stage, root, projects, tools)))
-    else:
-        futures, handovers = {}, {}
-        try:
-            for site in plans:
-                task = _handed_over(*_task(site, stage, root, projects, tools))
-                future = pool.submit(_build_site_from_file, *task)
-                futures[future], handovers[future] = site, task[0]
-        except BaseException:
-            for future in futures:  # a later brand failed to plan: stop what has not begun,
-                if future.cancel():
-                    handovers[future].unlink(missing_ok=True)
-            wait(futures)  # and let what has begun end before the stage is thrown away
-            raise
+        return _done(done, problems)
+    handovers: list[Path] = []
+    try:
+        futures = {}
+        for site in plans:  # a later brand may fail to plan, or the build be interrupted, while these build
+            task = _handed_over(*_task(site, stage, root, projects, tools))
+            handovers.append(task[0])
+            futures[pool.submit(_build_site_from_file, *task)] = site
         for future in as_completed(futures):
             finished(futures[future], future.result())
+    except BaseException:
+        stop(pool)  # before the stage is thrown away: no worker goes on writing into it
+        for handover in handovers:  # the plans no worker took
+            handover.unlink(missing_ok=True)
+        raise
+    return _done(done, problems)
+
+
+def _done(done: int, problems: list[Problem]) -> int:
+    """How many sites were built, or the problems of those that failed."""
     if problems:
         raise BuildError(problems)
     return done
@@ -109,16 +167,37 @@ def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools:
     each of which waits for this process, busy planning the next brand, to let go of the GIL:
     that delayed the start of each site by a tenth of a second or more.
     """
-    handover = project.with_name(f"{project.name}.plan.pickle")
+    handover = project.with_name(f"{project.name}.plan.json")
     handover.parent.mkdir(parents=True, exist_ok=True)
-    handover.write_bytes(pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+    plan = {"brand": site.brand, "lang": site.lang, "subdir": site.subdir, "files": site.files, "copies": site.copies,
+            "mkdocs": site.mkdocs}  # JSON, not a pickle: reading it back runs no code
+    handover.write_text(json.dumps({"tools": tools, "plan": plan}, ensure_ascii=False), encoding="utf-8")
     return handover, project, target, root, tools
 
 
 def _build_site_from_file(handover: Path, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
-    site = pickle.loads(handover.read_bytes())
-    handover.unlink()
+    try:
+        site = _plan_from_json(json.loads(handover.read_bytes()), tools)
+    except (OSError, ValueError, RecursionError) as exc:  # not what _handed_over wrote: build nothing from it
+        return [Problem(handover.name, 0, f"the plan handed to a worker cannot be read ({exc})", "Build again.")]
+    finally:
+        handover.unlink(missing_ok=True)
     return build_site(site, project, target, root, tools)
+
+
+def _plan_from_json(data: object, tools: str) -> SitePlan:
+    """The plan `_handed_over` wrote, checked field by field; ValueError on anything else."""
+    if type(data) is not dict or data.keys() != {"tools", "plan"} or data["tools"] != tools:
+        raise ValueError("not a plan of this build")
+    plan = data["plan"]
+    texts = {"brand", "lang", "subdir"}
+    if type(plan) is not dict or plan.keys() != {*texts, "files", "copies", "mkdocs"} or \
+            any(type(plan[name]) is not str for name in texts) or type(plan["mkdocs"]) is not dict:
+        raise ValueError("not a site plan")
+    for name in ("files", "copies"):  # keys of JSON objects are always strings
+        if type(plan[name]) is not dict or any(type(v) is not str for v in plan[name].values()):
+            raise ValueError(f"the plan's {name} are not texts")
+    return SitePlan(**plan)
 
 
 def site_folder(root: Path, plan: SitePlan) -> Path:

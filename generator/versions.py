@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from .assemble import resolve
 from .config import SiteConfig, parse_config
@@ -158,7 +159,8 @@ class _State:
             place = place_of(path, self.config) if path.startswith("content/") else None
             if isinstance(place, tuple) and path in snapshot.files:
                 lang, brand, policy, override = place
-                doc = parse_document(snapshot.files[path], path, lang, policy, brand, override, Collector())
+                doc = parse_document(snapshot.files[path], path, lang, policy, brand, override, Collector(),
+                                     markup=False)
                 if doc is not None:
                     self.documents[path] = doc
         return True
@@ -207,6 +209,96 @@ def _config_at(snapshot: Snapshot) -> SiteConfig | None:
         return parse_config(parse_yaml(raw.decode("utf-8"), "site.yml"), "site.yml")
     except (ConfigError, YamlProblem, UnicodeDecodeError):
         return None
+
+
+# The JSON form of versions, for the build's history cache. Reading it back is strict: every field,
+# of exactly its type, and nothing else (a cache file is not trusted to be what this code wrote).
+META_FIELDS = ("title", "updated", "effective", "summary", "material", "numbering")
+VERSION_FIELDS = ("brand", "policy", "lang", "meta", "chunks", "outline", "commit", "committed", "draft",
+                  "unnumbered")
+
+
+def version_to_json(version: Version, texts: dict[str, int]) -> dict[str, Any]:
+    """A version as JSON values; its chunks as positions in `texts` (versions share most chunks; added here)."""
+    meta = version.meta
+    return {"brand": version.brand, "policy": version.policy, "lang": version.lang,
+            "meta": {"title": meta.title, "updated": meta.updated.isoformat(), "effective": meta.effective.isoformat(),
+                     "summary": meta.summary, "material": meta.material, "numbering": meta.numbering},
+            "chunks": [texts.setdefault(chunk, len(texts)) for chunk in version.chunks],
+            "outline": [list(entry) for entry in version.outline], "commit": version.commit,
+            "committed": version.committed.isoformat(), "draft": version.draft,
+            "unnumbered": sorted(version.unnumbered)}
+
+
+def found_to_json(found: dict[Key, list[Version]]) -> dict[str, Any]:
+    """The versions a history walk found, as JSON values: each distinct chunk once, then the versions in order."""
+    texts: dict[str, int] = {}
+    versions = [version_to_json(version, texts) for line in found.values() for version in line]
+    return {"texts": list(texts), "versions": versions}
+
+
+def found_from_json(data: object) -> dict[Key, list[Version]]:
+    """The versions `found_to_json` wrote, by key, in their order; ValueError on anything else."""
+    fields = _fields(data, ("texts", "versions"))
+    texts = [_typed(text, str) for text in _typed(fields["texts"], list)]
+    found: dict[Key, list[Version]] = {}
+    for item in _typed(fields["versions"], list):
+        version = version_from_json(item, texts)
+        found.setdefault((version.brand, version.policy, version.lang), []).append(version)
+    return found
+
+
+def version_from_json(data: object, texts: list[str]) -> Version:
+    """The version `version_to_json` made (chunks from `texts`); ValueError on anything else."""
+    fields = _fields(data, VERSION_FIELDS)
+    return Version(brand=_typed(fields["brand"], str), policy=_typed(fields["policy"], str),
+                   lang=_typed(fields["lang"], str), meta=_meta_from_json(fields["meta"]),
+                   chunks=tuple(_chunk(index, texts) for index in _typed(fields["chunks"], list)),
+                   outline=tuple(_outline_entry(entry) for entry in _typed(fields["outline"], list)),
+                   commit=_typed(fields["commit"], str), committed=_iso(fields["committed"], dt.datetime),
+                   draft=_typed(fields["draft"], bool),
+                   unnumbered=frozenset(_typed(i, str) for i in _typed(fields["unnumbered"], list)))
+
+
+def _meta_from_json(data: object) -> FrontMatter:
+    fields = _fields(data, META_FIELDS)
+    return FrontMatter(title=_typed(fields["title"], str), updated=_iso(fields["updated"], dt.date),
+                       effective=_iso(fields["effective"], dt.date), summary=_typed(fields["summary"], str),
+                       material=_typed(fields["material"], bool), numbering=_typed(fields["numbering"], str))
+
+
+def _fields(data: object, names: tuple[str, ...]) -> dict[str, object]:
+    """`data` if it is an object with exactly these fields."""
+    if type(data) is not dict or data.keys() != set(names):
+        raise ValueError(f"expected an object with the fields {', '.join(names)}")
+    return data
+
+
+def _typed(value: object, kind: type) -> Any:
+    """`value` if it is exactly of type `kind` (so no bool passes for an int)."""
+    if type(value) is not kind:
+        raise ValueError(f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _iso(value: object, kind: type[dt.date]) -> Any:
+    """A date or date-time from its ISO form, only as `isoformat` writes it."""
+    parsed = kind.fromisoformat(_typed(value, str))
+    if type(parsed) is not kind or parsed.isoformat() != value:
+        raise ValueError(f"not an ISO {kind.__name__}: {value!r}")
+    return parsed
+
+
+def _chunk(index: object, texts: list[str]) -> str:
+    if not 0 <= _typed(index, int) < len(texts):
+        raise ValueError(f"no text number {index}")
+    return texts[index]
+
+
+def _outline_entry(entry: object) -> tuple[str, int, str]:
+    if len(_typed(entry, list)) != 3:
+        raise ValueError("an outline entry is [id, level, title]")
+    return _typed(entry[0], str), _typed(entry[1], int), _typed(entry[2], str)
 
 
 def check_record(versions: dict[Key, list[Version]], record: dict[str, dict[str, str]]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,11 +16,12 @@ from test_versions import aup, both, history
 from generator import build as build_module
 from generator import sites
 from generator.build import SWAP_MARK, TEMPLATES, BuildOptions, build
+from generator.cache import _reader_from_json
 from generator.errors import BuildError, ContentError
 from generator.history import GitHistory
 from generator.load import load_config
 from generator.render import mkdocs_config
-from generator.versions import VersionReader, read_versions
+from generator.versions import VersionReader, found_to_json, read_versions
 
 DAY = dt.date(2026, 12, 31)
 
@@ -56,11 +57,12 @@ def test_reading_history_in_two_walks_finds_what_one_walk_finds():
     whole = read_versions(history(*steps).snapshots())
     for cut in range(1, len(steps)):
         snapshots = list(history(*steps).snapshots())
-        reader = pickle.loads(pickle.dumps(VersionReader().read(snapshots[:cut])))  # as the cache keeps it
-        assert reader.commit == f"c{cut - 1}"
+        first = VersionReader().read(snapshots[:cut])
+        kept = json.loads(json.dumps({"commit": first.commit, **found_to_json(first.found)}))  # as the cache keeps it
+        reader = _reader_from_json(kept)  # the versions found, not the parsed documents
+        assert reader.commit == f"c{cut - 1}" and reader.found == first.found and not reader.state.documents
         found = reader.read(snapshots[cut:]).found
-        assert {k: [(v.id, v.body, v.commit) for v in vs] for k, vs in found.items()} == \
-               {k: [(v.id, v.body, v.commit) for v in vs] for k, vs in whole.items()}
+        assert found == whole and list(found) == list(whole)
 
 
 def test_git_snapshots_after_a_commit_are_the_rest_of_the_walk(mini):
@@ -223,11 +225,17 @@ def test_a_rewritten_history_is_read_again_from_the_start(mini, monkeypatch, tmp
     assert_same_as_cold(mini, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["history.pickle", "pages/acme.pickle", "build.json"])
+@pytest.mark.parametrize("damage", ["history.json", "pages/acme.json", "build.json"])
 def test_a_damaged_cache_only_makes_a_slower_build(built, tmp_path, damage):
     (built.root / ".site.cache" / damage).write_bytes(b"\x80\x04garbage")
     new_version(built)
-    build(options(built))
+    said: list[str] = []
+    build(options(built), report=said.append)
+    assert [s for s in said if s.startswith("ignored")] == [
+        f"ignored .site.cache/{damage} (unreadable or from another version); " + {
+            "history.json": "this build reads the history again",
+            "pages/acme.json": "this build renders acme's pages again",
+            "build.json": "this build makes every site again"}[damage]]
     assert_same_as_cold(built, tmp_path)
 
 
@@ -272,11 +280,11 @@ def test_pages_of_published_versions_come_from_the_cache(built, monkeypatch):
 def test_the_pages_of_a_brand_are_stored_again_only_when_they_changed(built):
     stored = built.root / ".site.cache" / "pages"
     stamps = {p.name: p.stat().st_mtime_ns for p in stored.iterdir()}
-    assert sorted(stamps) == ["acme.pickle", "beta.pickle"]
+    assert sorted(stamps) == ["acme.json", "beta.json"]
     new_version(built, "2026-11-22", "acme/privacy", "2026-11-21")  # beta does not publish it
     build(options(built))
-    assert (stored / "acme.pickle").stat().st_mtime_ns != stamps["acme.pickle"]
-    assert (stored / "beta.pickle").stat().st_mtime_ns == stamps["beta.pickle"]
+    assert (stored / "acme.json").stat().st_mtime_ns != stamps["acme.json"]
+    assert (stored / "beta.json").stat().st_mtime_ns == stamps["beta.json"]
 
 
 def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was(built, monkeypatch, tmp_path):
@@ -294,8 +302,8 @@ def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was
     with pytest.raises(RuntimeError, match="beta cannot be planned"):
         build(options(built, jobs=2))  # acme's sites were handed to the workers first
     assert tree_hashes(built.root / "site") == before
-    assert not list(built.root.glob(".site.staging-*"))  # the sites that had begun were waited for
-    assert not list(built.root.glob(".site.cache/work/*.plan.pickle"))
+    assert not list(built.root.glob(".site.staging-*"))  # the workers were ended before it was thrown away
+    assert not list(built.root.glob(".site.cache/work/*.plan.json"))
     monkeypatch.setattr(build_module.Prepared, "plan_brand", real)
     build(options(built, jobs=2))  # the kept projects that acme's sites left are sound
     assert_same_as_cold(built, tmp_path)
