@@ -2,23 +2,88 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
+import os
+import secrets
 from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 
 def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
     """Compiled templates kept between builds; the two template helpers below, fresh for each build."""
     folder = config.extra.get("policygen", {}).get("template_cache")
-    if folder:
+    key = _signing_key() if folder else None
+    if folder and key:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)  # compiling costs more than a small rebuild
+        env.bytecode_cache = SignedBytecodeCache(folder, key)  # compiling costs more than a small rebuild
     env.globals["policygen_t"] = _translator(env)
     env.globals["policygen_once"] = _Once()
     return env
+
+
+class SignedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, each file signed with this machine's key.
+
+    A compiled template is code, and Jinja reads a cache file with pickle and marshal: a file that
+    someone else put in `.site.cache/` (a restored CI cache, a shared folder) would run. A file
+    whose HMAC does not match is ignored, and the template is compiled again.
+    """
+
+    def __init__(self, directory: str, key: bytes) -> None:
+        super().__init__(directory)
+        self.key = key
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = Path(self._get_cache_filename(bucket)).read_bytes()
+        except OSError:
+            return
+        mac, body = data[:MAC_SIZE], data[MAC_SIZE:]
+        if hmac.compare_digest(mac, hmac.new(self.key, body, hashlib.sha256).digest()):
+            bucket.load_bytecode(io.BytesIO(body))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        body = out.getvalue()
+        path = Path(self._get_cache_filename(bucket))
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # workers write the same file
+        try:
+            temporary.write_bytes(hmac.new(self.key, body, hashlib.sha256).digest() + body)
+            os.replace(temporary, path)
+        except OSError:  # a cache only makes the next build faster
+            temporary.unlink(missing_ok=True)
+
+
+MAC_SIZE = 32
+
+
+def _signing_key() -> bytes | None:
+    """This machine's key for the template cache, outside the site folder (made on first use); None if none can be."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "policygen" / "template-cache.key"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(MAC_SIZE))
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    # Short: another process is writing it right now; this one builds without the cache.
+    return key if len(key) == MAC_SIZE else None
 
 
 def _translator(env: jinja2.Environment) -> Callable[[str, str], str]:

@@ -343,3 +343,29 @@ def test_a_worker_builds_nothing_from_a_crafted_plan(tmp_path, payload, content)
     problems = sites._build_site_from_file(handover, tmp_path / "acme.vi", tmp_path / "stage", tmp_path, "t")
     assert [p.message.split(" (")[0] for p in problems] == ["the plan handed to a worker cannot be read"]
     assert not marker.exists() and not handover.exists() and not (tmp_path / "acme.vi").exists()
+
+
+def test_a_crafted_compiled_template_runs_no_code(built, tmp_path, payload, monkeypatch):
+    """Jinja reads its cache files with pickle and marshal: only files signed with this machine's key are read."""
+    import hashlib
+    import hmac
+
+    import jinja2.bccache
+
+    from generator import mkdocs_hooks
+
+    _data, marker = payload
+    files = sorted((built.root / ".site.cache" / "work" / "_jinja").glob("*.cache"))
+    assert files, "the build keeps compiled templates"
+    key = mkdocs_hooks._signing_key()
+    assert key is not None
+    for path in files[:3]:  # what the build wrote is signed with the key, and read back
+        data = path.read_bytes()
+        assert hmac.compare_digest(data[:32], hmac.new(key, data[32:], hashlib.sha256).digest())
+    crafted = jinja2.bccache.bc_magic + pickle.dumps(Payload(marker))  # what Jinja's own cache would unpickle
+    for path in files:
+        path.write_bytes(crafted)
+    new_version(built)
+    build(options(built, jobs=2))
+    assert not marker.exists()
+    assert_same_as_cold(built, tmp_path)
