@@ -23,6 +23,7 @@ from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
+from .markup import escape_markdown
 from .model import BannerWording, Wording
 from .pages import VIETNAM, Memos, plan_brand
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
@@ -158,6 +159,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"), undefined=jinja2.StrictUndefined,
                                autoescape=jinja2.select_autoescape(("md.j2", "html.j2", "xml.j2"), default=False),
                                keep_trailing_newline=True)
+    pages.filters["md_text"] = escape_markdown  # a title or summary is shown as written, never read as Markdown
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
+
+import orjson
 
 from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
@@ -25,7 +26,7 @@ from .versions import VersionReader, found_from_json, found_to_json
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 3  # bump when the layout of a cache file changes
 T = TypeVar("T")
-PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3")
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3", "orjson")
 
 
 def tools_digest() -> str:
@@ -127,7 +128,7 @@ class BuildCache:
         """A cache file's content, decoded and checked; None if it is absent or unusable (saying so)."""
         path = self.dir / name
         try:
-            data = json.loads(path.read_bytes())
+            data = orjson.loads(path.read_bytes())  # orjson: these files hold megabytes of page text
             if type(data) is not dict or data.pop("tools", None) != self.tools:
                 raise ValueError("written by other code")
             return decode(data)
@@ -144,8 +145,7 @@ class BuildCache:
         self.report(f"ignored {where} (unreadable or from another version); {redo}")
 
     def _save(self, name: str, value: dict[str, Any]) -> None:
-        text = json.dumps({**value, "tools": self.tools}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        self._write(self.dir / name, text.encode("utf-8"))
+        self._write(self.dir / name, orjson.dumps({**value, "tools": self.tools}))
 
     def _forget_pickles(self) -> None:
         """Delete the pickled caches of older versions of policygen: nothing reads them any more."""

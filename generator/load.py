@@ -10,7 +10,7 @@ from .config import ID_RE, SiteConfig, parse_config
 from .errors import Collector, ConfigError, ContentError, Problem
 from .logo import logo_problem
 from .model import BannerWording, Content, Wording
-from .parse import decode, parse_document
+from .parse import MAX_FILE_BYTES, decode, parse_document
 from .yamlsrc import YamlDoc, YamlProblem, parse_yaml
 
 OVERRIDE_SUFFIX = ".override.md"
@@ -42,7 +42,10 @@ def _load_per_language(config: SiteConfig, content_dir: Path, root: Path, name: 
             continue
         rel = _rel(path, root)
         try:
-            doc = parse_yaml(decode(path.read_bytes(), rel, errors) or "", rel)
+            raw = read_file(path, rel, errors)
+            if raw is None:
+                continue
+            doc = parse_yaml(decode(raw, rel, errors) or "", rel)
             result[lang] = (rel, doc, schema.model_validate(doc.data or {}))
         except YamlProblem as exc:
             errors.extend([exc.problem])
@@ -120,7 +123,8 @@ def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:
             errors.extend([Problem(_rel(path, root), place.line, place.message, place.hint)])
             continue
         lang, brand, policy, override = place
-        doc = parse_document(path.read_bytes(), _rel(path, root), lang, policy, brand, override, errors)
+        raw = read_file(path, _rel(path, root), errors)
+        doc = parse_document(raw, _rel(path, root), lang, policy, brand, override, errors) if raw is not None else None
         if doc is not None:
             documents[(lang, brand, policy, override)] = doc
     errors.raise_if_any(ContentError)
@@ -151,10 +155,19 @@ def place_of(rel: str, config: SiteConfig) -> tuple[str, str | None, str, bool] 
     return lang, brand, policy, override
 
 
+def read_file(path: Path, rel: str, errors: Collector) -> bytes | None:
+    """A content file's bytes: a regular file (a link could point anywhere), read no further than a policy can be."""
+    if path.is_symlink() or not path.is_file():
+        errors.add(rel, 1, "the file is a link, or not a regular file", "Commit the file itself, not a link to it.")
+        return None
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)  # decode() reports a file over the limit
+
+
 def _rel(path: Path, root: Path) -> str:
     """A path as the editor sees it: relative to the repository root."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+    try:  # the folder resolved, not the file: a link is named where it is, not where it points
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
 
 from markdown import Extension, Markdown
@@ -19,6 +20,8 @@ from .model import number_clauses
 
 BODY_CLASS = "policy-body"
 REDLINE_START = '<div class="policy-changes">'  # the changes pages' redline (pages.redline_html)
+DEMO_START = '<div class="policy-consent-demo">'  # the consent page's live snippet (pages.consent_files)
+PRERENDERED = (REDLINE_START, DEMO_START)
 XREF_CLASS = "xref"
 HEADINGS = ("h2", "h3", "h4")
 ALL_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -93,10 +96,20 @@ class HeadingIds(Treeprocessor):
 
 
 class Sanitize(Postprocessor):
-    """The last step of every page: only the allowed tags, attributes and link schemes (markup.clean_html)."""
+    """The last step of every page: only the allowed tags, attributes and link schemes (markup.clean_html).
+
+    Then the blocks that Prerendered set aside go back in.
+    """
+
+    def __init__(self, md: Markdown, blocks: dict[str, str]) -> None:
+        super().__init__(md)
+        self.blocks = blocks
 
     def run(self, text: str) -> str:
-        return clean_html(text)
+        text = clean_html(text)
+        for token, block in self.blocks.items():
+            text = text.replace(token, block, 1)
+        return text
 
 
 def _prefix(heading: etree.Element, number: str) -> None:
@@ -108,19 +121,29 @@ def _prefix(heading: etree.Element, number: str) -> None:
     heading.insert(0, span)
 
 
-class PrerenderedRedline(Preprocessor):
-    """A changes page's redline, HTML that pages.py built and escaped, goes into the stash as it is.
+class Prerendered(Preprocessor):
+    """HTML that pages.py built and escaped (a redline, a consent demo) is set aside and put back after the allowlist.
 
-    Python-Markdown would read it with an HTML parser twice (mkdocs looking for anchors, then
-    md_in_html) only to stash it unchanged: most of the conversion of a changes page. Nothing links
-    to anchors inside a redline, so mkdocs has nothing to check there.
+    Each is one line of its own. It is replaced by a token with this process's random nonce (which
+    no text can guess) and put back by Sanitize after the allowlist, which then need not allow forms.
+    Only on pages without a policy body: editors' text (from history too) can never be taken for it.
+    Python-Markdown would otherwise read a redline with its HTML parser twice only to keep it as it is.
     """
 
+    def __init__(self, md: Markdown, blocks: dict[str, str], nonce: str) -> None:
+        super().__init__(md)
+        self.blocks, self.nonce = blocks, nonce
+
     def run(self, lines: list[str]) -> list[str]:
+        self.blocks.clear()  # one conversion's blocks
+        if any(BODY_START_RE.match(line) for line in lines):
+            return lines
         out: list[str] = []
         for index, line in enumerate(lines):
-            if line.startswith(REDLINE_START) and line.endswith("</div>") and not (index and lines[index - 1].strip()):
-                out += [self.md.htmlStash.store(line), ""]
+            if line.startswith(PRERENDERED) and line.endswith("</div>") and not (index and lines[index - 1].strip()):
+                token = f"policygen-prerendered-{self.nonce}-{len(self.blocks)}"
+                self.blocks[f"<p>{token}</p>"] = line
+                out += [token, ""]
             else:
                 out.append(line)
         return out
@@ -140,10 +163,11 @@ class PolicyExtension(Extension):
         # Where attr_list would run (8): after inline, before the numbers (7) and toc (5) read the ids.
         md.treeprocessors.register(HeadingIds(md), "policy_heading_ids", 8)
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+        blocks: dict[str, str] = {}
         # Last, after the stash is restored (raw_html, 30): everything the page holds passes the allowlist.
-        md.postprocessors.register(Sanitize(md), "policy_sanitize", 1)
+        md.postprocessors.register(Sanitize(md, blocks), "policy_sanitize", 1)
         # Before mkdocs' look for anchors in raw HTML (21) and Python-Markdown's own (20).
-        md.preprocessors.register(PrerenderedRedline(md), "policy_redline", 25)
+        md.preprocessors.register(Prerendered(md, blocks, secrets.token_hex(8)), "policy_redline", 25)
         reuse = self.getConfig("reuse")
         if reuse:
             lang = self.getConfig("lang")

@@ -31,15 +31,14 @@ FENCED_RE = re.compile(r'^<pre><code(?: class="language-[\w+#.-]+")?>[^<]*</code
 JINJA_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 HEADING_ATTRS_RE = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
 
-TAGS = {"a", "abbr", "blockquote", "br", "button", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-        "fieldset", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "input", "ins", "kbd", "label",
-        "legend", "li", "mark", "nav", "ol", "option", "p", "pre", "s", "section", "select", "small", "span",
-        "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul"}
-ATTRIBUTES = {"*": {"class", "id", "title", "lang", "aria-label", "aria-live", "aria-hidden"},
-              "a": {"href", "target", "rel"}, "img": {"src", "alt", "width", "height"}, "time": {"datetime"},
-              "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
-              "ol": {"start"}, "label": {"for"}, "select": {"name"}, "option": {"value", "selected"},
-              "button": {"type"}, "input": {"type", "name", "value", "required"}, "abbr": {"title"}}
+# What Markdown makes of the format (and admonitions, the numbers, permalinks): nothing else. No images
+# (they could load from another host), no forms. The pages' own HTML (chrome, redline, consent demo) is
+# rendered by the theme or inserted after this step (markdown_ext.Prerendered).
+TAGS = {"a", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
+        "h6", "hr", "ins", "li", "ol", "p", "pre", "section", "span", "strong", "sub", "sup", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul"}
+ATTRIBUTES = {"*": {"class", "id", "title", "lang"}, "a": {"href"}, "td": {"align"}, "th": {"align"},
+              "ol": {"start"}}
 
 
 # The pages' block and inline syntax (mkdocs adds tables and fenced_code to every site) without md_in_html,
@@ -60,13 +59,20 @@ class TextProblem:
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=set(SCHEMES), link_rel=None,
-                       generic_attribute_prefixes={"data-"}, strip_comments=True,
-                       clean_content_tags={"script", "style"})
+                       strip_comments=True, clean_content_tags={"script", "style"})
 
 
 def clean_html(fragment: str) -> str:
     """The HTML with only the allowed tags, attributes and link schemes left."""
     return _cleaner().clean(fragment)
+
+
+MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows as it is (a title in a heading, a summary in a table cell): specials escaped."""
+    return MARKDOWN_SPECIALS_RE.sub(r"\\\1", " ".join(text.split()))
 
 
 def url_scheme(url: str) -> str | None:
@@ -75,11 +81,9 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def url_allowed(url: str, image: bool = False) -> bool:
-    """Links: https, http, mailto, tel or relative. Images: relative only (no request to another host)."""
+def url_allowed(url: str) -> bool:
+    """Links: https, http, mailto, tel or relative."""
     scheme = url_scheme(url)
-    if image:
-        return scheme is None and not URL_NOISE_RE.sub("", html.unescape(url)).startswith("//")
     return scheme is None or scheme in SCHEMES
 
 
@@ -124,7 +128,7 @@ def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
                       if isinstance(raw, str) and not ENTITY_RE.match(raw) and not FENCED_RE.match(raw))
     # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
     problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
-    problems += [_target(text, kind, url) for kind, url in found if not url_allowed(url, image=kind == "img")]
+    problems += [_target(text, kind, url) for kind, url in found if kind == "img" or not url_allowed(url)]
     problems += _attr_lists(text, inline)
     return tuple(p for p in problems if p is not None)
 
@@ -148,8 +152,9 @@ def _raw_html(text: str, raw: str) -> TextProblem:
 def _target(text: str, kind: str, url: str) -> TextProblem:
     line, column = _where(text, url[:60])
     if kind == "img":
-        return TextProblem(line, column, f"an image from {url[:60]!r} is not allowed",
-                           "Policy pages load nothing from other sites; remove the image or ask the web team.")
+        return TextProblem(line, column, f"an image ({url[:60]!r}) is not allowed",
+                           "Policy pages have no images (they load nothing, from this site or another); describe "
+                           "it in words.")
     scheme = url_scheme(url) or "?"
     return TextProblem(line, column, f"a {scheme}: link is not allowed ({url[:60]!r})",
                        "Link to an https:// address, a mailto: or tel: address, or a clause ([[id]]).")

@@ -51,7 +51,15 @@ class FrontMatterSchema(BaseModel):
     def _plain_title(cls, value: str) -> str:
         # Themes print the title into <title> and attributes: these would end them (whatever the history holds).
         if any(char in value for char in TITLE_REFUSED):
-            raise ValueError("title")
+            raise ValueError("markup")
+        return value
+
+    @field_validator("title", "summary")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        # A line break would start new Markdown: a heading above the text, a row in the history table.
+        if "\n" in value.strip():
+            raise ValueError("lines")
         return value
 
     @model_validator(mode="after")
@@ -89,6 +97,10 @@ def decode(raw: bytes, path: str, errors: Collector) -> str | None:
                    "Convert it to UTF-8 (Unicode) and save again.")
         return None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    if "\r" in text:
+        errors.add(path, text.count("\n", 0, text.index("\r")) + 1, "the file has old Mac line endings (CR only)",
+                   "Save it with Windows (CRLF) or Unix (LF) line endings.")
+        return None
     return text if _characters_ok(text, path, errors) and within_limits(text, path, errors) else None
 
 
@@ -103,6 +115,8 @@ def _characters_ok(text: str, path: str, errors: Collector) -> bool:
 
 MARKUP_RUN = 64  # no policy writes 64 of these in a row; Python-Markdown's patterns slow down on long runs
 SPACE_RUN = 256
+MAX_TAGS = 64
+TAG_START_RE = re.compile(r"<(?!https?://|[^<>\s@]+@)[A-Za-z/!?]")  # not an autolink
 RUN_CHARS = "#*_[]{}<>`~()\\!|"
 MAX_NESTING = 16  # list and blockquote levels, and brackets open at once on a line
 INDENT_RE = re.compile(rf"^(?:[ \t]*>){{{MAX_NESTING + 1},}}|^(?: {{4}}|\t){{{MAX_NESTING + 1},}}", re.MULTILINE)
@@ -124,6 +138,11 @@ def within_limits(text: str, path: str, errors: Collector) -> bool:
     for match in itertools.islice(INDENT_RE.finditer(text), 1):
         problems.add(path, _line_column(text, match.start())[0], f"lists or quotes are nested more than "
                      f"{MAX_NESTING} levels deep", "Use fewer levels (sub-clauses are ### headings).")
+    tags = itertools.islice(TAG_START_RE.finditer(text), MAX_TAGS, MAX_TAGS + 1) if "<" in text else ()
+    for match in tags:  # Python-Markdown's HTML parser reads again after each unclosed one: quadratic
+        line, column = _line_column(text, match.start())
+        problems.add(path, line, f"more than {MAX_TAGS} `<` followed by a letter", "HTML is not allowed; write "
+                     "`&lt;` for a < that starts a word.", column)
     if text.count("[") + text.count("(") > 2 * MAX_NESTING:
         problems.extend(_bracket_depth(text, path))
     errors.extend(problems.problems)
@@ -191,6 +210,8 @@ def _front_matter_message(field: str, err: dict) -> tuple[str, str]:
     if err["type"] == "extra_forbidden":
         return (f"unknown front matter field {field!r}",
                 "Known fields: title, updated, effective, summary, material, numbering.")
+    if err["type"] == "value_error" and field in ("title", "summary") and "lines" in err["msg"]:
+        return f"`{field}` has more than one line", "Write it on one line (a block `|` or `>` makes several)."
     if err["type"] == "value_error" and field == "title":
         return "the title contains <, > or \"", "Write it without them (quotes as “ ”)."
     if err["type"] == "value_error":

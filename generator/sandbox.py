@@ -77,6 +77,8 @@ def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str
         raise EditorTemplateError(_template_line(exc), f"template error: {str(exc).rstrip('.')}") from None
     except EditorTemplateError:
         raise
+    except RecursionError:
+        raise EditorTemplateError(1, "the template is nested too deeply", HINT) from None
     except Exception as exc:  # {{ brand.name(1) }}, a wrong filter argument…: the text's error, not ours
         raise EditorTemplateError(_template_line(exc), f"template error: {type(exc).__name__}: {exc}") from None
 
@@ -88,6 +90,8 @@ def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
         tree = env.parse(source)
         _check(tree)
         return env.from_string(tree)
+    except RecursionError:  # thousands of `not`, filters or nested {% if %}: Jinja's parser recurses per level
+        raise EditorTemplateError(1, "the template is nested too deeply", HINT) from None
     except jinja2.TemplateSyntaxError as exc:  # unknown tests and filters too (TemplateAssertionError)
         raise EditorTemplateError(exc.lineno or 1, f"template error: {exc.message}",
                               "Check the {{ }} and {% %} on this line; a {% if %} must close within the same "

@@ -164,3 +164,13 @@ def test_markdown_that_looks_like_html_is_fine(mini):
 def test_html_in_the_title_is_refused(mini):
     mini.edit(VI_PRIVACY, "title: Chính sách bảo mật", "title: Chính sách <b>bảo mật</b>")
     assert problems(mini) == [f'{VI_PRIVACY}:2: the title contains <, > or ". Write it without them (quotes as “ ”).']
+
+
+def test_a_content_file_that_is_a_link_is_refused_not_followed(mini, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: Secret\nupdated: 2026-11-20\n---\n\n## A {#a}\n\nSecret.\n", encoding="utf-8")
+    path = mini.root / VI_PRIVACY
+    path.unlink()
+    path.symlink_to(outside)
+    assert problems(mini) == [f"{VI_PRIVACY}:1: the file is a link, or not a regular file. "
+                              "Commit the file itself, not a link to it."]

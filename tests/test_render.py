@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generator.build import BuildOptions, plan
@@ -29,14 +31,25 @@ def test_brand_values_fill_the_shared_policy(mini):
     assert "ACME gives 7 days' notice" not in beta
 
 
+def chrome(page: str) -> dict:
+    """The page chrome a page carries in its metadata (`policygen:`, one line of JSON)."""
+    line = next(line for line in page.split("\n") if line.startswith("policygen: "))
+    return json.loads(line[len("policygen: "):])
+
+
 def test_policy_page_has_title_stamp_translation_note_and_numbered_body(mini):
     result = plans(mini)
     vi = result[("acme", "vi")].files["privacy/index.md"]
     en = result[("acme", "en")].files["privacy/index.md"]
     assert "# Chính sách bảo mật" in vi
-    assert 'Cập nhật lần cuối: ngày 21 tháng 11 năm 2026' in vi
-    assert "Last updated: 21 November 2026" in en
-    assert "bản dịch" not in vi.lower() and "the Vietnamese text prevails" in en
+    # The chrome is typed metadata for the theme, not HTML in the Markdown.
+    assert "policy-stamp" not in vi and "admonition" not in vi
+    vi_chrome, en_chrome = chrome(vi), chrome(en)
+    assert vi_chrome["stamp"] == [{"text": "Cập nhật lần cuối: ngày 21 tháng 11 năm 2026", "time": "2026-11-21"}]
+    assert en_chrome["stamp"][0]["text"] == "Last updated: 21 November 2026"
+    assert vi_chrome["notices"] == [] and en_chrome["notices"][0]["kind"] == "note"
+    assert "the Vietnamese text prevails" in en_chrome["notices"][0]["text"]
+    assert vi_chrome["versions"]["links"] == [{"href": "history/", "text": "Lịch sử thay đổi"}]
     assert '<div class="policy-body" data-numbering="articles" markdown="1">' in vi
     assert "[Chính sách sử dụng](/aup/index.md)" in vi
 
