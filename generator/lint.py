@@ -13,10 +13,11 @@ from .config import SiteConfig
 from .errors import Collector, ConfigError, ContentError, PolicygenError
 from .findings import Finding, from_problem
 from .history import GitHistory, Snapshot, tree_at
-from .load import load_config, load_content, place_of
+from .load import load_banner_wording, load_config, load_content, load_wording, place_of
 from .model import Resolved
 from .parse import parse_document
 from .render import brand_values, content_environment, render_chunks
+from .sandbox import EditorTemplateError, render, sandbox
 from .versions import Key, Version, texts_at
 
 
@@ -39,6 +40,7 @@ def run_check(options: CheckOptions) -> list[Finding]:
     except (ConfigError, ContentError) as exc:
         return sorted({from_problem(p) for p in exc.problems})
     errors = Collector()
+    wording_problems(config, root, errors)
     findings = set(text_findings(config, publication, errors))
     findings |= {from_problem(p, "template") for p in errors.problems}
     if options.history and not errors.problems:
@@ -50,6 +52,38 @@ def run_check(options: CheckOptions) -> list[Finding]:
         except PolicygenError as exc:
             findings |= {from_problem(p, "versions") for p in exc.problems}
     return sorted(findings)
+
+
+def wording_problems(config: SiteConfig, root: Path, errors: Collector) -> None:
+    """consent.yml and banner.yml as the build reads them: their YAML, and their templates in the sandbox."""
+    try:
+        wording = load_wording(config, root / "content", root).values()
+        banners = load_banner_wording(config, root / "content", root).values()
+    except ContentError as exc:
+        errors.extend(exc.problems)
+        return
+    consent = [(w.path, w.legend_line, w.legend) for w in wording]
+    consent += [(w.path, line, text) for w in wording for text, line in w.labels.values()]
+    banner = [(w.path, w.lines.get(key, 1), text) for w in banners for key, text in w.texts.items()]
+    for brand_id, brand in config.brands.items():  # as the build renders them: for brands with forms, a banner
+        texts = (consent if brand.forms else []) + (banner if brand.banner else [])
+        for lang in config.brand_languages(brand_id):
+            values = {"brand": brand_values(config, brand_id, lang), "policy": _any_policy}
+            for path, line, text in texts:
+                if path.split("/")[1] == lang:
+                    _render_wording(path, line, text, values, errors)
+
+
+def _any_policy(policy_id: str = "") -> str:
+    """`policy('id')` in consent wording and `{{ policy }}` in banner wording, as text for the check."""
+    return policy_id
+
+
+def _render_wording(path: str, line: int, text: str, values: dict, errors: Collector) -> None:
+    try:
+        render(sandbox(), text, values)
+    except EditorTemplateError as exc:
+        errors.add(path, line + exc.line - 1, exc.message, exc.hint)
 
 
 def brand_facts(config: SiteConfig, brand_id: str) -> BrandFacts:

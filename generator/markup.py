@@ -113,13 +113,16 @@ class _Collect(markdown.Extension):
 
 def check_text(text: str, inline: bool = False) -> list[TextProblem]:
     """Every raw HTML, refused link or image target, and attribute list in an editor's Markdown."""
-    if "<" not in text and "](" not in text and "]:" not in text and "{" not in text and "![" not in text:
-        return []  # none of them can be there: most clauses
-    return list(_check_cached(text, inline))
+    problems = _attr_lists(text, inline) if "{" in text else []
+    # Only these can make raw HTML, a link or an image: most clauses are never converted here.
+    if "<" in text or "](" in text or "]:" in text or "![" in text:
+        problems += _parsed(text)
+    return sorted(problems)
 
 
 @lru_cache(maxsize=8192)
-def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
+def _parsed(text: str) -> tuple[TextProblem, ...]:
+    """What Python-Markdown itself reads as raw HTML, links and images in the text."""
     found: list[tuple[str, str]] = []
     md = markdown.Markdown(extensions=[*EDITOR_EXTENSIONS, _Collect(found)])
     md.convert(text)
@@ -128,9 +131,11 @@ def _check_cached(text: str, inline: bool) -> tuple[TextProblem, ...]:
                       if isinstance(raw, str) and not ENTITY_RE.match(raw) and not FENCED_RE.match(raw))
     # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
     problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
-    problems += [_target(text, kind, url) for kind, url in found if kind == "img" or not url_allowed(url)]
-    problems += _attr_lists(text, inline)
-    return tuple(p for p in problems if p is not None)
+    # Reference definitions too, used or not: `[r]: javascript:…` is refused wherever it is.
+    found += [("a", url) for url, _title in md.references.values()]
+    problems += [_target(text, kind, url) for kind, url in dict.fromkeys(found)
+                 if kind == "img" or not url_allowed(url)]
+    return tuple(problems)
 
 
 def _where(text: str, fragment: str) -> tuple[int, int]:

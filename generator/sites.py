@@ -31,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import orjson
 import yaml
 
 from .errors import BuildError, Problem
@@ -171,13 +172,13 @@ def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools:
     handover.parent.mkdir(parents=True, exist_ok=True)
     plan = {"brand": site.brand, "lang": site.lang, "subdir": site.subdir, "files": site.files, "copies": site.copies,
             "mkdocs": site.mkdocs}  # JSON, not a pickle: reading it back runs no code
-    handover.write_text(json.dumps({"tools": tools, "plan": plan}, ensure_ascii=False), encoding="utf-8")
+    handover.write_bytes(orjson.dumps({"tools": tools, "plan": plan}))
     return handover, project, target, root, tools
 
 
 def _build_site_from_file(handover: Path, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
     try:
-        site = _plan_from_json(json.loads(handover.read_bytes()), tools)
+        site = _plan_from_json(orjson.loads(handover.read_bytes()), tools)
     except (OSError, ValueError, RecursionError) as exc:  # not what _handed_over wrote: build nothing from it
         return [Problem(handover.name, 0, f"the plan handed to a worker cannot be read ({exc})", "Build again.")]
     finally:

@@ -203,3 +203,17 @@ def test_cli_formats_and_exit_codes(mini):
     assert data["findings"][0]["rule"] == "doubled-word"
     mini.edit("content/en/aup.md", "[[security]]", "[[nothing]]")
     assert cli(mini, "--base", "").returncode == 1
+
+
+def test_consent_and_banner_wording_are_checked_as_the_build_reads_them(mini):
+    """A pull request check that runs only `check` sees the wording's template and YAML problems too."""
+    mini.edit("content/en/consent.yml", "legend: Your consent", "legend: \"{{ lipsum.__globals__ }} Your consent\"")
+    mini.edit("content/vi/banner.yml", "reopen: Cài đặt cookie", "reopen: '{% for x in brand.name %}x{% endfor %}'")
+    assert [str(f) for f in run_check(CheckOptions(root=mini.root, history=False))] == [
+        "content/en/consent.yml:1:1: error: unknown value: 'lipsum' is undefined. "
+        "Use a variable listed in docs/content-format.md (for example {{ brand.name }}).",
+        "content/vi/banner.yml:10:1: error: {% for %} is not allowed in policy text. Use only {{ brand.… }} "
+        "values, {% if %}…{% endif %} and the functions listed in docs/content-format.md."]
+    mini.edit("content/en/consent.yml", "legend: \"{{ lipsum.__globals__ }} Your consent\"", "legend: [unclosed")
+    assert [str(f) for f in run_check(CheckOptions(root=mini.root, history=False))][0].startswith(
+        "content/en/consent.yml:2:1: error: malformed YAML")
