@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .characters import bad_characters
@@ -50,7 +51,7 @@ class EditorSandbox(ImmutableSandboxedEnvironment):
         # In policy text `{#id}` marks clause ids, so Jinja comments are `{## … ##}` there.
         options = {"comment_start_string": "{##", "comment_end_string": "##}"} if comments else {}
         super().__init__(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                         **options)  # type: ignore[arg-type]
+                         **options)
         self.globals.clear()
         self.filters = {name: self.filters[name] for name in FILTERS}
         self.tests = {name: self.tests[name] for name in ("defined", "undefined", "none", "string")}
@@ -73,7 +74,7 @@ def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str
         return template.render(context)
     except jinja2.UndefinedError as exc:
         raise EditorTemplateError(_template_line(exc), f"unknown value: {exc}", UNKNOWN_HINT) from None
-    except jinja2.sandbox.SecurityError as exc:
+    except SecurityError as exc:
         raise EditorTemplateError(_template_line(exc), f"template error: {str(exc).rstrip('.')}") from None
     except EditorTemplateError:
         raise
