@@ -254,6 +254,24 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
     return "\n".join(preamble).rstrip(), tuple(clauses), tuple(refs)
 
 
+SETEXT_RE = re.compile(r"^(=+|-+)[ \t]*$")
+
+
+def check_setext(body: str, first_line: int, path: str, errors: Collector) -> None:
+    """A text line with a line of === or --- under it is a heading to Markdown, but not a clause: say so."""
+    lines, fence = body.split("\n"), None
+    for index, line in enumerate(lines):
+        if "```" in line or "~~~" in line:
+            fence = _track_fence(line, fence)
+        # Python-Markdown reads a setext heading only where a block starts: after a blank line.
+        if fence is None and index and line[:1] in "=-" and SETEXT_RE.match(line) and lines[index - 1].strip() \
+                and not lines[index - 1].startswith("#") and (index == 1 or not lines[index - 2].strip()):
+            title = lines[index - 1].strip()
+            errors.add(path, first_line + index - 1, f"{title[:40]!r} with a line of {line[0]} under it is a "
+                       "heading, but not a clause", f"Write it as `## {title[:40]} {{#id}}` for a clause, or leave a "
+                       f"blank line above the {line[0] * 3} line for a separator.")
+
+
 def _track_fence(line: str, fence: str | None) -> str | None:
     """Follow fenced code blocks, so headings and references inside them are ignored."""
     match = FENCE_RE.match(line)
@@ -356,6 +374,7 @@ def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | N
     preamble, clauses, refs = parse_body(body, body_line, path, errors)
     if markup:
         check_markup(body, body_line, path, errors)
+        check_setext(body, body_line, path, errors)
     if not override and not clauses:
         errors.add(path, body_line, "the policy has no clauses", "Add at least one `## Title {#id}` clause.")
     if override and preamble.strip():
