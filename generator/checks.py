@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .findings import Finding
+from .markup import ANCHOR_LINE_RE
 
 ABBREVIATIONS = {"co", "ltd", "etc", "e.g", "i.e", "no", "vs", "mr", "mrs", "ms", "dr", "st", "inc", "corp",
                  "tp", "p", "q", "tel", "vd", "v.v", "jsc", "đt"}
@@ -68,7 +69,8 @@ class Chunk:
 def check_chunk(chunk: Chunk, facts: BrandFacts | None) -> list[Finding]:
     """Every finding in one rendered chunk."""
     found = []
-    lines = chunk.text.split("\n")
+    # A paragraph anchor `{: #id }` is not a sentence of the text (blanked: line numbers stay).
+    lines = ["" if "{" in line and ANCHOR_LINE_RE.match(line) else line for line in chunk.text.split("\n")]
     for index, line in enumerate(lines):
         at = chunk.line + index
         found += [Finding(chunk.path, at, col, sev, msg, hint, rule)

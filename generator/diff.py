@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from .markup import ANCHOR_LINE_RE
+
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 WORD_RE, SPACE_RE = re.compile(r"\w", re.UNICODE), re.compile(r"\s", re.UNICODE)  # TOKEN_RE's kinds
 Op = tuple[str, str]  # ("=", text) kept, ("-", text) deleted, ("+", text) inserted
@@ -66,7 +68,9 @@ def sections(chunks: tuple[str, ...], outline: tuple[tuple[str, int, str], ...])
 def normalize(text: str) -> str:
     """Text as compared: NFC, runs of spaces collapsed, lines and paragraphs kept (lists stay lists)."""
     text = unicodedata.normalize("NFC", text)
-    paragraphs = ["\n".join(" ".join(line.split()) for line in p.split("\n") if line.strip())
+    # A paragraph anchor `{: #id }` is not text a reader sees: not compared, never shown in a redline.
+    paragraphs = ["\n".join(" ".join(line.split()) for line in p.split("\n")
+                            if line.strip() and not ("{" in line and ANCHOR_LINE_RE.match(line)))
                   for p in re.split(r"\n[ \t]*\n", text.strip())]
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -15,7 +15,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_reuse
 from .i18n import clause_label, heading_number
-from .markup import clean_html, heading_attributes
+from .markup import clean_html, heading_attributes, paragraph_anchor
 from .model import number_clauses
 
 BODY_CLASS = "policy-body"
@@ -68,31 +68,54 @@ class ClauseNumbers(Treeprocessor):
 
 
 class HeadingIds(Treeprocessor):
-    """A heading's trailing `{#id .class}`: the one attribute form of the format (instead of attr_list).
+    """The format's two attribute forms (not attr_list): a heading's `{#id .class}`, a paragraph's `{: #id }`.
 
     attr_list would let text set any attribute (`{: onclick=… }`) on any block; this reads only an
-    id and classes at the end of a heading. `### {#id}` (no title) is an untitled clause.
+    id and classes at the end of a heading, and an id on the line right under a paragraph.
+    `### {#id}` (no title) is an untitled clause.
     """
 
     def run(self, root: etree.Element) -> None:
-        for heading in root.iter():
-            if heading.tag not in ALL_HEADINGS:
-                continue
-            last = heading[-1] if len(heading) else None
-            text = (last.tail if last is not None else heading.text) or ""
-            rest, ident, classes = heading_attributes(text)
-            if ident is None and not classes:
-                continue
-            if last is not None:
-                last.tail = rest
-            else:
-                heading.text = rest
-            if ident:
-                heading.set("id", ident)
-            if not rest.strip() and last is None:
-                classes.append("untitled")
-            if classes:
-                heading.set("class", " ".join([*(heading.get("class") or "").split(), *classes]))
+        for element in root.iter():
+            if element.tag in ALL_HEADINGS:
+                _heading_ids(element)
+            elif element.tag == "p":
+                _paragraph_id(element)
+
+
+def _last_text(element: etree.Element) -> tuple[etree.Element | None, str]:
+    """The element's last run of text (its own text, or its last child's tail) and that child."""
+    last = element[-1] if len(element) else None
+    return last, (last.tail if last is not None else element.text) or ""
+
+
+def _set_last_text(element: etree.Element, last: etree.Element | None, text: str) -> None:
+    if last is not None:
+        last.tail = text
+    else:
+        element.text = text
+
+
+def _heading_ids(heading: etree.Element) -> None:
+    last, text = _last_text(heading)
+    rest, ident, classes = heading_attributes(text)
+    if ident is None and not classes:
+        return
+    _set_last_text(heading, last, rest)
+    if ident:
+        heading.set("id", ident)
+    if not rest.strip() and last is None:
+        classes.append("untitled")
+    if classes:
+        heading.set("class", " ".join([*(heading.get("class") or "").split(), *classes]))
+
+
+def _paragraph_id(paragraph: etree.Element) -> None:
+    last, text = _last_text(paragraph)
+    rest, ident = paragraph_anchor(text)
+    if ident is not None:
+        _set_last_text(paragraph, last, rest)
+        paragraph.set("id", ident)
 
 
 class Sanitize(Postprocessor):

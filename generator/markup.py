@@ -29,7 +29,11 @@ ATTR_LIST_RE = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[^{}\n=]*\b[\w-]+[ \t]*=[^{}\n
 ENTITY_RE = re.compile(r"^&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
 FENCED_RE = re.compile(r'^<pre><code(?: class="language-[\w+#.-]+")?>[^<]*</code></pre>$')
 JINJA_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
-HEADING_ATTRS_RE = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
+# Matched from the line's last `{` (found with rfind): a search from every position was quadratic.
+HEADING_ATTRS_RE = re.compile(r"\{:?[ \t]*((?:[#.][A-Za-z0-9_-]+[ \t]*)+)\}[ \t]*$")
+# A paragraph anchor: `{: #id }` alone on the line right under its paragraph (Python-Markdown's attr_list form).
+ANCHOR_LINE_RE = re.compile(r"^[ \t]*\{:?[ \t]*#([A-Za-z][\w-]*)[ \t]*\}[ \t]*$")
+ANCHOR_END_RE = re.compile(r"\n[ \t]*\{:?[ \t]*#([A-Za-z][\w-]*)[ \t]*\}[ \t]*$")
 
 # What Markdown makes of the format (and admonitions, the numbers, permalinks): nothing else. No images
 # (they could load from another host), no forms. The pages' own HTML (chrome, redline, consent demo) is
@@ -165,27 +169,46 @@ def _target(text: str, kind: str, url: str) -> TextProblem:
                        "Link to an https:// address, a mailto: or tel: address, or a clause ([[id]]).")
 
 
+ATTR_HINT = ("Only a clause heading ends with `{#id}` (or `{#id .unnumbered}`), and a paragraph anchor `{: #id }` "
+             "stands alone on the line right under its paragraph; remove it.")
+
+
 def _attr_lists(text: str, inline: bool) -> list[TextProblem]:
     """Attribute lists: only a clause heading's `{#id}` (and `.unnumbered`) is part of the format."""
     problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
         if "{" not in line:
             continue
         line = JINJA_TAG_RE.sub(lambda m: " " * len(m.group(0)), line)  # brand values are not attributes
         if line.lstrip().startswith("#") and not inline:
-            line = HEADING_ATTRS_RE.sub("", line)
+            line = heading_attributes(line)[0]
+        elif ANCHOR_LINE_RE.match(line) and not inline and _under_a_paragraph(lines, number - 1):
+            continue
         for match in ATTR_LIST_RE.finditer(line):
             problems.append(TextProblem(number, match.start() + 1, f"the attribute list {match.group(0)[:40]!r} "
-                                        "is not allowed", "Only a clause heading ends with `{#id}` (or "
-                                        "`{#id .unnumbered}`); remove it."))
+                                        "is not allowed", ATTR_HINT))
     return problems
 
 
 def heading_attributes(text: str) -> tuple[str, str | None, list[str]]:
     """A heading's text without its trailing `{#id .class}`, the id and the classes (the one attribute form)."""
-    match = HEADING_ATTRS_RE.search(text)
+    brace = text.rfind("{")
+    match = HEADING_ATTRS_RE.match(text, brace) if brace >= 0 else None
     if match is None:
         return text, None, []
     tokens = match.group(1).split()
     ids = [t[1:] for t in tokens if t.startswith("#")]
-    return text[: match.start()], (ids[0] if ids else None), [t[1:] for t in tokens if t.startswith(".")]
+    return text[:brace].rstrip(" \t"), (ids[0] if ids else None), [t[1:] for t in tokens if t.startswith(".")]
+
+
+def _under_a_paragraph(lines: list[str], index: int) -> bool:
+    """Whether line `index` directly follows a line of text (so that an anchor there names that paragraph)."""
+    above = lines[index - 1].strip() if index else ""
+    return bool(above) and not above.startswith(("#", "{", "|", "```", "~~~"))
+
+
+def paragraph_anchor(text: str) -> tuple[str, str | None]:
+    """A paragraph's text without its anchor line, and the anchor's id (None when it has none)."""
+    match = ANCHOR_END_RE.search(text) if "{" in text else None
+    return (text[: match.start()], match.group(1)) if match else (text, None)

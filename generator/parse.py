@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .characters import bad_characters
 from .config import ID_HINT, ID_RE
 from .errors import Collector, Problem
-from .markup import check_text
+from .markup import ANCHOR_LINE_RE, check_text
 from .model import Clause, Document, FrontMatter, Reference
 from .yamlsrc import YamlProblem, parse_yaml
 
@@ -247,6 +247,9 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
                 continue
         if fence is None and "[[" in line:
             refs.extend(_references(line, number, path, errors))
+        anchor = ANCHOR_LINE_RE.match(line) if fence is None and "{" in line else None
+        if anchor:
+            _anchor(anchor.group(1), number, path, errors, seen)
         (current["text"] if current is not None else preamble).append(line)
     if current is not None:
         clauses.append(_close(current))
@@ -270,6 +273,17 @@ def check_setext(body: str, first_line: int, path: str, errors: Collector) -> No
             errors.add(path, first_line + index - 1, f"{title[:40]!r} with a line of {line[0]} under it is a "
                        "heading, but not a clause", f"Write it as `## {title[:40]} {{#id}}` for a clause, or leave a "
                        f"blank line above the {line[0] * 3} line for a separator.")
+
+
+def _anchor(anchor: str, line: int, path: str, errors: Collector, seen: dict[str, int]) -> None:
+    """A paragraph anchor's id: well formed, and not the id of a clause or of another anchor (one page, one id)."""
+    if not ID_RE.match(anchor):
+        errors.add(path, line, f"anchor id {anchor!r} is malformed", ID_HINT)
+    elif anchor in seen:
+        errors.add(path, line, f"anchor id {anchor!r} is already used on line {seen[anchor]}",
+                   "Give each clause and each anchor its own id.")
+    else:
+        seen[anchor] = line
 
 
 def _track_fence(line: str, fence: str | None) -> str | None:

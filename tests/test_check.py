@@ -217,3 +217,7 @@ def test_consent_and_banner_wording_are_checked_as_the_build_reads_them(mini):
     mini.edit("content/en/consent.yml", "legend: \"{{ lipsum.__globals__ }} Your consent\"", "legend: [unclosed")
     first = str(run_check(CheckOptions(root=mini.root, history=False))[0])
     assert first.startswith("content/en/consent.yml:2:1: error: malformed YAML")
+
+
+def test_a_paragraph_anchor_is_not_a_sentence():
+    assert found("We collect telemetry data.\n{: #telemetry }\n\nMore text here.") == []

@@ -75,3 +75,9 @@ WORDS = st.lists(st.sampled_from(["bảo", "mật", "khách", "hàng", "dữ", "
 @given(WORDS, WORDS)
 def test_the_redline_of_a_to_b_applied_gives_a_and_b(a, b):
     assert apply(word_diff(a, b)) == (a, b)
+
+
+def test_a_paragraph_anchor_is_not_compared_nor_shown():
+    assert normalize("We collect data.\n{: #telemetry }\n\nMore.") == "We collect data.\n\nMore."
+    old, new = [s("a", "We collect data.\n{: #telemetry }")], [s("a", "We collect data.\n{: #usage }")]
+    assert not diff_sections(old, new).changed

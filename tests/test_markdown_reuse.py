@@ -56,6 +56,7 @@ BODIES = {
     "heading in a note": '!!! note "Careful"\n\n    ## Not a clause',
     "table": "| Data | Purpose |\n|---|---|\n| name | contract |\n| **email** | notices |",
     "fenced code": "```\n<b>shown as written</b>\n```\n\nAfter.",
+    "paragraph anchor": "We collect *telemetry* data.\n{: #telemetry }\n\nAnother paragraph.",
 }
 NOT_REUSED = {"raw html", "entities", "reference definition", "fenced code"}  # they change how the whole page is read
 
@@ -70,6 +71,11 @@ def test_a_body_gives_the_same_html_reused_or_not(name):
         assert not markdown_reuse._caches or not any(c.texts for c in markdown_reuse._caches.values())
     else:
         assert reused(f"## Clause 1 {{#c1}}\n\n{BODIES[name]}".strip("\n")) and reused("Preamble.")
+
+
+def test_a_paragraph_anchor_names_its_paragraph():
+    html = convert(page("Preamble.", BODIES["paragraph anchor"]), reuse=True)
+    assert '<p id="telemetry">We collect <em>telemetry</em> data.</p>' in html and "{:" not in html
 
 
 def test_tables_and_fenced_code_are_rendered_in_a_policy_body():
