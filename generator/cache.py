@@ -26,7 +26,8 @@ from .versions import VersionReader, found_from_json, found_to_json
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 3  # bump when the layout of a cache file changes
 T = TypeVar("T")
-PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3", "orjson")
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3",
+            "orjson")
 
 
 def tools_digest() -> str:

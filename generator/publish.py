@@ -9,7 +9,6 @@ mounted with `discard`, and nobody needs to wait for it.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from .errors import BuildError, Problem
 
 SWAP_MARK = ".policygen-swap"  # in a stage: it is complete, and the swap into the site folder has begun
@@ -25,14 +26,20 @@ SWAP_MARK = ".policygen-swap"  # in a stage: it is complete, and the swap into t
 
 @contextmanager
 def exclusive(site_dir: Path) -> Iterator[None]:
-    """One build at a time writes a site folder; a second one stops with a clear message."""
-    with open(site_dir.parent / f".{site_dir.name}.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError([Problem(site_dir.name, 0, "another policygen build is writing this folder",
-                                      "Wait for it to finish, then build again.")]) from None
+    """One build at a time writes a site folder; a second one stops with a clear message.
+
+    filelock, not fcntl: the same lock on Windows, where most editors work.
+    """
+    lock = FileLock(site_dir.parent / f".{site_dir.name}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BuildError([Problem(site_dir.name, 0, "another policygen build is writing this folder",
+                                  "Wait for it to finish, then build again.")]) from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def new_stage(site_dir: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import signal
 import subprocess
@@ -11,6 +10,7 @@ import sys
 import time
 
 import pytest
+from filelock import FileLock
 from test_build import tree_hashes
 
 from generator import build as build_module
@@ -55,10 +55,9 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_is_correct(b
 
 
 def test_two_builds_at_once_do_not_share_the_folder(built):
-    with open(built.root / ".site.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
-        with pytest.raises(BuildError) as caught:
-            build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))
+    # As a running build holds it.
+    with FileLock(built.root / ".site.lock"), pytest.raises(BuildError) as caught:
+        build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))
     assert str(caught.value.problems[0]) == ("site: another policygen build is writing this folder. "
                                              "Wait for it to finish, then build again.")
     build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))  # free again
