@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The template cache's signing key (generator/mkdocs_hooks.py) goes to a folder of the test run, not the home folder.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="policygen-tests-cache-")
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.invalid",
            "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.invalid",
            "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+07:00", "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+07:00",

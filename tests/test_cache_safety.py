@@ -369,3 +369,12 @@ def test_a_crafted_compiled_template_runs_no_code(built, tmp_path, payload, monk
     build(options(built, jobs=2))
     assert not marker.exists()
     assert_same_as_cold(built, tmp_path)
+
+
+def test_without_a_place_for_the_key_the_templates_are_not_cached(tmp_path, monkeypatch):
+    from generator import mkdocs_hooks
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert mkdocs_hooks._signing_key() is None
