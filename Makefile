@@ -30,7 +30,7 @@ screenshots: $(STAMP) browser
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k _n:1,2 --no-location --sort-output --omit-header \
 	  -o generator/locales/messages.pot .
-	$(BIN)/pybabel update -i generator/locales/messages.pot -d generator/locales --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel update -i generator/locales/messages.pot -d generator/locales --no-fuzzy-matching
 
 # A fresh virtual environment with the pinned dependencies; redone when the lock changes.
 $(STAMP): requirements.lock pyproject.toml

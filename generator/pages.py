@@ -227,11 +227,11 @@ def sections_json(ui: _Ui, version: Version) -> str:
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
     """The version list that the selector on every page reads (archived pages never change)."""
-    label = ui.t(_("Choose a version"))
+    label, show = ui.t(_("Choose a version")), ui.t(_("Show this version"))
     entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.date(v.meta.updated)}
                 + (f" ({ui.t(_('current'))})" if v is current else ""), "effective": v.meta.effective.isoformat(),
                 "material": v.meta.material} for v in reversed(timeline.versions)]
-    return json.dumps({"label": label, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps({"label": label, "show": show, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:

@@ -119,7 +119,12 @@ def test_version_selector_leads_to_the_archived_page_with_its_banner(site):
     selector.wait_for()  # versions.js builds it after fetching versions.json
     assert selector.locator("option").all_inner_texts() == [
         "Version of 22 November 2026 (current)", "Version of 20 November 2026"]
+    selector.focus()
+    page.keyboard.press("ArrowDown")  # moving through the options does not leave the page (WCAG 3.2.2)
+    page.wait_for_timeout(300)
+    assert page.url == f"{url}/acme/en/aup/"
     selector.select_option(label="Version of 20 November 2026")
+    page.get_by_role("button", name="Show this version").click()
     page.wait_for_url(f"{url}/acme/en/aup/2026-11-20/")
     assert page.locator(".admonition.warning").inner_text().startswith("Not the current version")
     assert "Customers keep their passwords secret." in page.locator(".policy-body").inner_text()

@@ -1,5 +1,7 @@
 // The version selector: fills a <select> from the policy's versions.json, so that archived pages
 // never change when a new version is published. Without JavaScript the history link remains.
+// Choosing an option changes nothing until the button is pressed (WCAG 3.2.2: a keyboard user
+// moving through the options with the arrow keys must not be taken to another page).
 (function () {
   "use strict";
   var nav = document.querySelector(".policy-versions[data-versions]");
@@ -19,7 +21,18 @@
       option.selected = version.id === nav.getAttribute("data-version");
       select.appendChild(option);
     });
-    select.addEventListener("change", function () { location.href = select.value; });
-    nav.querySelector(".policy-versions__current").replaceWith(select);
+    var form = document.createElement("form");
+    form.className = "policy-versions__form";
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = "policy-versions__show";
+    button.textContent = data.show || "OK";
+    form.appendChild(select);
+    form.appendChild(button);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.href = select.value;
+    });
+    nav.querySelector(".policy-versions__current").replaceWith(form);
   });
 })();
