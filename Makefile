@@ -17,11 +17,14 @@ serve: $(STAMP)
 	$(BIN)/policygen serve
 
 test: $(STAMP) browser node_modules/.installed
+	$(BIN)/ruff check generator tests scripts bench
+	$(BIN)/mypy
 	@$(BIN)/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests scripts bench
+	$(BIN)/mypy
 
 screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py

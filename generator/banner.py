@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-from .config import SiteConfig
+from .config import BannerDef, SiteConfig
 from .consent import LINK
 from .errors import Collector
 from .model import BannerWording
@@ -16,10 +17,19 @@ from .versions import Key, Timeline
 UI_KEYS = ("title", "accept", "reject", "save", "reopen")
 
 
+
+def banner_of(config: SiteConfig, brand_id: str) -> BannerDef:
+    """The brand's banner (only brands with one get a banner built)."""
+    banner = config.brands[brand_id].banner
+    if banner is None:
+        raise ValueError(f"brand {brand_id!r} has no banner")
+    return banner
+
+
 def banner_json(config: SiteConfig, brand_id: str, wording: dict[str, BannerWording],
                 timelines: dict[Key, Timeline], as_of: dt.date, errors: Collector) -> str:
     """Everything the banner script needs: texts per language, purposes, the policy version and hash."""
-    banner = config.brands[brand_id].banner
+    banner = banner_of(config, brand_id)
     languages = {}
     for lang in config.brand_languages(brand_id):
         if lang not in wording:
@@ -29,9 +39,7 @@ def banner_json(config: SiteConfig, brand_id: str, wording: dict[str, BannerWord
         languages[lang] = _texts(config, brand_id, lang, wording[lang], timelines, as_of, errors)
     timeline = timelines[(brand_id, banner.policy, config.brand_languages(brand_id)[0])]
     current = timeline.in_force(as_of)
-    versions = list(timeline.versions)
-    reask = [v.id for i, v in enumerate(versions)
-             if any(later.meta.material for later in versions[i + 1: versions.index(current) + 1])]
+    reask = [v.id for v in timeline.reask(as_of)]
     data = {"brand": brand_id, "policy": banner.policy, "version": current.id, "sha256": current.sha256,
             "reask": reask, "purposes": banner.purposes, "default_language": config.codes[0],
             "languages": languages}
@@ -39,9 +47,9 @@ def banner_json(config: SiteConfig, brand_id: str, wording: dict[str, BannerWord
 
 
 def _texts(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording, timelines: dict[Key, Timeline],
-           as_of: dt.date, errors: Collector) -> dict:
+           as_of: dt.date, errors: Collector) -> dict[str, Any]:
     """One language's texts, the policy link split out as a segment."""
-    banner = config.brands[brand_id].banner
+    banner = banner_of(config, brand_id)
     rendered = _rendered(config, brand_id, lang, wording, errors)
     if rendered is None:
         return {}

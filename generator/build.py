@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -94,7 +95,7 @@ class Prepared:
     pages: jinja2.Environment
     consent: dict[str, dict[str, list[Snippet]]]
     sri: str
-    banners: dict[str, dict]
+    banners: dict[str, dict[str, Any]]
     options: BuildOptions
     record: dict[str, dict[str, str]]
     new_versions: dict[str, dict[str, str]]
@@ -184,7 +185,7 @@ def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording],
 
 
 def _banners(config: SiteConfig, brands: list[str], wording: dict[str, BannerWording], lines: dict[Key, Timeline],
-             as_of: dt.date, errors: Collector) -> dict[str, dict]:
+             as_of: dt.date, errors: Collector) -> dict[str, dict[str, Any]]:
     """Each brand's banner: its JSON, its stylesheet, the SRI hashes, the reopen link's text."""
     result = {}
     script = subresource_integrity((TEMPLATES / BANNER_SCRIPT).read_bytes())
@@ -233,7 +234,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         for message in last["messages"]:
             report(message)
         report("nothing changed since the last build")
-        return last["brands"]
+        return list(last["brands"])
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
         # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
         ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .findings import Finding
 from .markup import ANCHOR_LINE_RE
@@ -43,6 +44,8 @@ VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưạảãàáặẳẵằắậ�
 DANGLING = {"to", "at", "for", "of", "and", "or", "with", "by", "the", "và", "hoặc", "của", "cho", "tại", "với",
             "để", "theo", "các", "những", "đến", "về", "từ", "bởi", "là", "trong"}
 TERMINAL = ".!?;…”\"’)»*_`"
+
+Rule = tuple[Any, ...]  # what a rule yields: (column, severity, message, hint, rule) or with a row first
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def check_chunk(chunk: Chunk, facts: BrandFacts | None) -> list[Finding]:
     return found
 
 
-def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[tuple]:
+def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[Rule]:
     if line.lstrip().startswith("```"):
         return
     yield from _typed_references(line)
@@ -108,21 +111,21 @@ def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[tupl
         yield from _brand_rules(line, facts)
 
 
-def _typed_references(line: str) -> Iterator[tuple]:
+def _typed_references(line: str) -> Iterator[Rule]:
     for match in TYPED_REF.finditer(line):
         yield (match.start() + 1, "warning", f"clause number typed by hand: {match.group(0)!r}",
                "Write a cross-reference [[id]] with the clause's id; typed numbers go stale when clauses move.",
                "typed-reference")
 
 
-def _debris(line: str) -> Iterator[tuple]:
+def _debris(line: str) -> Iterator[Rule]:
     for pattern, what in DEBRIS:
         for match in pattern.finditer(line):
             yield (match.start() + 1, "error", f"{match.group(0).strip() or 'space'!r}: {what}",
                    "Remove it, or write what was meant.", "debris")
 
 
-def _missing_addresses(line: str) -> Iterator[tuple]:
+def _missing_addresses(line: str) -> Iterator[Rule]:
     for match in ADDRESS_WORD.finditer(line):
         following = match.group(2)
         if not ADDRESS_LIKE.search(following):
@@ -131,7 +134,7 @@ def _missing_addresses(line: str) -> Iterator[tuple]:
                    "missing-address")
 
 
-def _stray_stops(line: str) -> Iterator[tuple]:
+def _stray_stops(line: str) -> Iterator[Rule]:
     for match in STRAY_STOP.finditer(line):
         word = match.group(1).lower().rstrip(".")
         if word in ABBREVIATIONS or len(word) == 1 or "://" in line[max(0, match.start() - 8):match.start()]:
@@ -140,7 +143,7 @@ def _stray_stops(line: str) -> Iterator[tuple]:
                "A sentence may be cut off here: complete it, or remove the stray full stop.", "cut-off")
 
 
-def _doubled_words(line: str, lang: str) -> Iterator[tuple]:
+def _doubled_words(line: str, lang: str) -> Iterator[Rule]:
     # Vietnamese repeats syllables legitimately ("bí mật mật khẩu"): only a repeat across punctuation,
     # or of two syllables, is suspicious there.
     pattern = DOUBLED_VI if lang == "vi" else DOUBLED_EN
@@ -149,7 +152,7 @@ def _doubled_words(line: str, lang: str) -> Iterator[tuple]:
                "doubled-word")
 
 
-def _brand_rules(line: str, facts: BrandFacts) -> Iterator[tuple]:
+def _brand_rules(line: str, facts: BrandFacts) -> Iterator[Rule]:
     lowered = line.lower()
     for name, other in facts.others.items():
         for match in re.finditer(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])", lowered):
@@ -187,7 +190,7 @@ COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]
                      r"[A-Z][A-Z]+(?:\s+[A-Z]+){1,4}\s+THNN)")
 
 
-def _company_names(line: str, facts: BrandFacts) -> Iterator[tuple]:
+def _company_names(line: str, facts: BrandFacts) -> Iterator[Rule]:
     """A company name that is not the brand's legal name as spelled in site.yml."""
     known = {_squash(n) for n in (*facts.names[1:], *facts.others)}
     for match in COMPANY.finditer(line):
@@ -229,7 +232,7 @@ def _next_is_list(lines: list[str], index: int) -> bool:
     return True
 
 
-def _paragraph_rules(paragraph: list[str], before_list: bool) -> Iterator[tuple]:
+def _paragraph_rules(paragraph: list[str], before_list: bool) -> Iterator[Rule]:
     text = " ".join(line.strip() for line in paragraph)
     last_row = len(paragraph) - 1
     end_col = len(paragraph[-1].rstrip())
@@ -250,7 +253,7 @@ def _paragraph_rules(paragraph: list[str], before_list: bool) -> Iterator[tuple]
 PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 
 
-def _balance(text: str, row: int) -> Iterator[tuple]:
+def _balance(text: str, row: int) -> Iterator[Rule]:
     for opening, closing in PAIRS:
         if text.count(opening) != text.count(closing):
             yield (row, 1, "warning", f"unbalanced {opening}{closing}: {text.count(opening)} {opening!r} but "

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -40,7 +43,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
                    "else today in Vietnam).")
 @click.pass_context
 def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int,
-          as_of) -> None:
+          as_of: dt.datetime | None) -> None:
     """Validate all content, read every published version from git, then build every brand's site.
 
     The build is atomic: if anything is wrong, nothing in the site folder changes.
@@ -143,7 +146,10 @@ def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, versi
     click.echo(text, nl=False)
 
 
-def _run(ctx: click.Context, action, site_dir: Path | None):
+T = TypeVar("T")
+
+
+def _run(ctx: click.Context, action: Callable[[], T], site_dir: Path | None) -> T:
     """Run `action`; turn our errors into plain lines and a non-zero exit."""
     try:
         return action()

@@ -82,8 +82,9 @@ def snippets(config: SiteConfig, brand_id: str, lang: str, wording: Wording, tim
             segments = _segments(env, template, config, brand_id, lang, wording.path, line, errors)
             refs = tuple(_ref(config, brand_id, lang, pid, timelines, as_of, wording.path, line, errors)
                          for kind, pid in segments if kind == "link")
-            if all(refs):
-                purposes.append(Purpose(purpose, purpose in form.required, segments, refs))
+            found = tuple(ref for ref in refs if ref is not None)
+            if len(found) == len(refs):  # each link names a published policy (else it was reported)
+                purposes.append(Purpose(purpose, purpose in form.required, segments, found))
         legend = _legend(env, wording, config, brand_id, lang, errors)
         result.append(Snippet(brand_id, form_id, lang, legend, tuple(purposes)))
     return result
@@ -176,15 +177,10 @@ def manifest(config: SiteConfig, brand_id: str, snippets_by_lang: dict[str, list
 
 def _versions(timeline: Timeline, as_of: dt.date) -> dict[str, Any]:
     """Every version with its hash, and whether consent to it must be asked again."""
-    current = timeline.in_force(as_of)
-    versions = list(timeline.versions)
-    entries = []
-    for index, version in enumerate(versions):
-        later = versions[index + 1: versions.index(current) + 1]
-        entries.append({"version": version.id, "sha256": version.sha256, "effective": version.meta.effective
-                        .isoformat(), "material": version.meta.material,
-                        "reconsent": any(v.meta.material for v in later)})
-    return {"current": current.id, "versions": entries}
+    reask = {id(v) for v in timeline.reask(as_of)}  # the one rule (Timeline.reask), shared with the banner
+    entries = [{"version": version.id, "sha256": version.sha256, "effective": version.meta.effective.isoformat(),
+                "material": version.meta.material, "reconsent": id(version) in reask} for version in timeline.versions]
+    return {"current": timeline.in_force(as_of).id, "versions": entries}
 
 
 def verify(timelines: dict[Key, Timeline], brand: str, policy: str, lang: str, version_id: str,

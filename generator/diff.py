@@ -45,7 +45,7 @@ class PolicyDiff:
 
     changes: tuple[Change, ...]
 
-    def counts(self) -> Counter:
+    def counts(self) -> Counter[str]:
         """How many clauses were added, removed, changed and moved."""
         return Counter(c.status for c in self.changes if c.status != "unchanged")
 

@@ -146,22 +146,24 @@ class _BlobReader:
     def __enter__(self) -> _BlobReader:
         self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # both are pipes (PIPE above)
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.proc.stdin.close()
+        self.stdin.close()
         self.proc.wait()
 
     def read(self, sha: str) -> bytes:
         if sha not in self.cache:
-            self.proc.stdin.write(sha.encode() + b"\n")
-            self.proc.stdin.flush()
-            header = self.proc.stdout.readline().split()
+            self.stdin.write(sha.encode() + b"\n")
+            self.stdin.flush()
+            header = self.stdout.readline().split()
             if len(header) < 3 or header[1] != b"blob":
                 raise BuildError([Problem(".", 0, f"git object {sha} is missing",
                                           "The repository is damaged or incomplete: clone it again in full.")])
-            data = self.proc.stdout.read(int(header[2]))
-            self.proc.stdout.read(1)  # the newline after each object
+            data = self.stdout.read(int(header[2]))
+            self.stdout.read(1)  # the newline after each object
             self.cache[sha] = data
         return self.cache[sha]
 
@@ -176,7 +178,12 @@ def read_lock(root: Path) -> dict[str, dict[str, str]]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BuildError([Problem(LOCK_FILE, 0, f"the file is not valid JSON ({exc})",
                                   "Restore it from git: git checkout -- versions.lock.")]) from None
-    return data.get("versions", {})
+    versions = data.get("versions", {}) if isinstance(data, dict) else None
+    if not isinstance(versions, dict) or not all(
+            isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()) for entry in versions.values()):
+        raise BuildError([Problem(LOCK_FILE, 0, "the file is not a list of published versions as policygen writes it",
+                                  "Restore it from git: git checkout -- versions.lock.")])
+    return versions
 
 
 def write_lock(root: Path, versions: dict[str, dict[str, str]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -46,12 +47,12 @@ def translations(lang: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def gettext_for(lang: str):
+def gettext_for(lang: str) -> Callable[[str], str]:
     """The `gettext` function of a language."""
     return translations(lang).gettext
 
 
-def ngettext_for(lang: str):
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
     """The `ngettext` function of a language (plural forms come from its catalog)."""
     return translations(lang).ngettext
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .assemble import Publication, assemble
 from .checks import BrandFacts, Chunk, check_chunk, defined_terms
@@ -79,7 +80,7 @@ def _any_policy(policy_id: str = "") -> str:
     return policy_id
 
 
-def _render_wording(path: str, line: int, text: str, values: dict, errors: Collector) -> None:
+def _render_wording(path: str, line: int, text: str, values: dict[str, Any], errors: Collector) -> None:
     try:
         render(sandbox(), text, values)
     except EditorTemplateError as exc:
@@ -141,7 +142,8 @@ def stale_clauses(snapshots: Iterable[Snapshot], working: dict[str, bytes], conf
                               f"Check it against {other_path} and update the translation.", "stale-translation")
 
 
-def _states(snapshots: Iterable[Snapshot], working: dict[str, bytes]):
+def _states(snapshots: Iterable[Snapshot], working: dict[str, bytes]
+            ) -> Iterator[tuple[str, str, dict[str, bytes], set[str] | frozenset[str]]]:
     """(commit, date, files, changed paths) for each commit, then the working tree."""
     previous: dict[str, bytes] = {}
     for snap in snapshots:
@@ -154,7 +156,7 @@ def _states(snapshots: Iterable[Snapshot], working: dict[str, bytes]):
 def _clause_texts(path: str, raw: bytes | None, config: SiteConfig) -> dict[str, tuple[int, str]]:
     """Clause id -> (line, normalized text) of one content file; empty if it is missing or unusable."""
     place = place_of(path, config) if path.startswith("content/") and raw is not None else None
-    if not isinstance(place, tuple):
+    if not isinstance(place, tuple) or raw is None:
         return {}
     lang, brand, policy, override = place
     doc = parse_document(raw, path, lang, policy, brand, override, Collector(), markup=False)

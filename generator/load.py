@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -31,8 +32,11 @@ class _WordingSchema(BaseModel):
     purposes: dict[str, _Label]
 
 
-def _load_per_language(config: SiteConfig, content_dir: Path, root: Path, name: str, schema: type[BaseModel],
-                       doc_page: str) -> dict[str, tuple[str, YamlDoc, BaseModel]]:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load_per_language(config: SiteConfig, content_dir: Path, root: Path, name: str, schema: type[M],
+                       doc_page: str) -> dict[str, tuple[str, YamlDoc, M]]:
     """content/<lang>/<name> of every language that has one, validated; ContentError lists every problem."""
     errors = Collector()
     result = {}

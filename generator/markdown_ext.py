@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 - the name Python-Markdown uses
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -31,7 +32,8 @@ BODY_START_RE = re.compile(rf'^<div class="{BODY_CLASS}"[^<>]*\bmarkdown="1"[^<>
 class XrefInline(InlineProcessor):
     """`[[id]]` becomes a link whose text the numbering step fills in."""
 
-    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str  # type: ignore[override]  # noqa: N802
+                    ) -> tuple[etree.Element, int, int]:
         link = etree.Element("a", {"class": XREF_CLASS, "href": f"#{m.group(1)}"})
         return link, m.start(0), m.end(0)
 
@@ -175,7 +177,7 @@ class Prerendered(Preprocessor):
 class PolicyExtension(Extension):
     """Register the cross-reference pattern and the numbering step (and the reuse of clauses)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.config = {"lang": ["en", "Language of the labels (Article / Điều)."],
                        "reuse": [[], "The page's other extensions (as in mkdocs.yml): when set, a clause that "
                                      "recurs is converted once per process (markdown_reuse.py)."]}
@@ -199,7 +201,7 @@ class PolicyExtension(Extension):
             markdown_reuse.register(md, cache, BODY_START_RE)
 
 
-def converter(lang: str, extensions: list, reuse: bool = False) -> Markdown:
+def converter(lang: str, extensions: list[Any], reuse: bool = False) -> Markdown:
     """A converter with these extensions (mkdocs.yml's form: names, or {name: config}) and ours.
 
     With `reuse`, ours reuses clauses converted with the same extensions, as in the sites.
@@ -210,6 +212,6 @@ def converter(lang: str, extensions: list, reuse: bool = False) -> Markdown:
     return Markdown(extensions=[*names, ours], extension_configs=configs)
 
 
-def makeExtension(**kwargs) -> PolicyExtension:  # noqa: N802
+def makeExtension(**kwargs: Any) -> PolicyExtension:  # noqa: N802
     """Entry point used by `markdown_extensions: [generator.markdown_ext]`."""
     return PolicyExtension(**kwargs)

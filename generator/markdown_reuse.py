@@ -176,7 +176,7 @@ class ClauseInserter(Treeprocessor):
         for parent, placeholder in found:
             index = list(parent).index(placeholder)
             parent.remove(placeholder)
-            parent[index:index] = [deepcopy(element) for element in self.marker.found[placeholder.get("mark")]]
+            parent[index:index] = [deepcopy(element) for element in self.marker.found[placeholder.get("mark", "")]]
 
 
 def register(md: Markdown, cache: ClauseCache, start: re.Pattern[str]) -> None:

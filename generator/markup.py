@@ -91,7 +91,7 @@ def url_allowed(url: str) -> bool:
     return scheme is None or scheme in SCHEMES
 
 
-class _Targets(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type hints
+class _Targets(Treeprocessor):
     """Collects link and image targets after the inline step (reference links resolved)."""
 
     def __init__(self, md: markdown.Markdown, found: list[tuple[str, str]]) -> None:
@@ -106,7 +106,7 @@ class _Targets(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type h
                 self.found.append(("img", element.get("src", "")))
 
 
-class _Collect(markdown.Extension):  # type: ignore[misc]
+class _Collect(markdown.Extension):
     def __init__(self, found: list[tuple[str, str]]) -> None:
         super().__init__()
         self.found = found

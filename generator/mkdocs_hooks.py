@@ -94,8 +94,9 @@ def _translator(env: jinja2.Environment) -> Callable[[str, str], str]:
     """
     @cache
     def translate(language: str, key: str) -> str:
-        own = env.get_template(f"partials/languages/{language}.html").module.t(key)
-        return own or env.get_template("partials/languages/en.html").module.t(key) or key
+        own: Any = env.get_template(f"partials/languages/{language}.html").module  # Material's macro `t`
+        english: Any = env.get_template("partials/languages/en.html").module
+        return str(own.t(key) or english.t(key) or key)
 
     return translate
 

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import jinja2
@@ -64,7 +64,7 @@ class Memos:
 
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
                pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
-               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, str] | None = None,
+               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, Any] | None = None,
                memo: Memo | None = None) -> list[SitePlan]:
     """Plans for every language of one brand."""
     plans = []
@@ -177,13 +177,13 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
         banner = None if version is current else ("future" if version.meta.effective > as_of else "archived")
         previous = timeline.previous(version)
         files[f"{policy}/{version.id}/index.md"] = ui.cached(
-            "page", (version, previous), lambda v=version, b=banner: version_page(ui, timeline, v, "../", b, None,
-                                                                                  False), banner, policy)
+            "page", (version, previous), partial(version_page, ui, timeline, version, "../", banner, None, False),
+            banner, policy)
         files[f"{policy}/{version.id}/sections.json"] = ui.cached("sections", (version,),
-                                                                  lambda v=version: sections_json(ui, v))
+                                                                  partial(sections_json, ui, version))
         if previous is not None:
             files[f"{policy}/{version.id}/changes/index.md"] = ui.cached(
-                "changes", (previous, version), lambda p=previous, v=version: changes_page(ui, policy, p, v), policy)
+                "changes", (previous, version), partial(changes_page, ui, policy, previous, version), policy)
     files[f"{policy}/history/index.md"] = history_page(ui, policy, timeline, current)
     files[f"{policy}/versions.json"] = versions_json(ui, timeline, current)
     return files
@@ -308,7 +308,7 @@ def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...], labels: dict[str, d
     said = {"-": escape(ui.t(_("deleted:"))), "+": escape(ui.t(_("inserted:")))}
     paragraphs: list[str] = [""]
     for op, text in words:
-        named = REF_RE.sub(lambda m, known=labels[op]: known.get(m.group(1).strip(), m.group(0)), text)
+        named = REF_RE.sub(partial(_ref_label, labels[op]), text)
         for index, part in enumerate(named.split("\n\n")):
             if index:
                 paragraphs.append("")
@@ -350,7 +350,7 @@ def _fence(texts: list[str]) -> str:
 
 
 def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
-                  banner: dict[str, str] | None) -> dict[str, str]:
+                  banner: dict[str, Any] | None) -> dict[str, str]:
     """The fragments, the manifest and the page that shows them to the web team."""
     fragments = {s.form: fragment_html(s) for s in items}
     files = {f"consent/{form}.html": html for form, html in fragments.items()}
@@ -379,8 +379,14 @@ def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
             continue
         name = f"notices/{policy}-{version.id}"
         files[f"{name}.txt"], files[f"{name}.html"] = ui.cached(
-            "notice", (previous, version), lambda p=previous, v=version: _notice(ui, html, policy, p, v), policy)
+            "notice", (previous, version), partial(_notice, ui, html, policy, previous, version), policy)
     return files
+
+
+
+def _ref_label(known: dict[str, str], match: re.Match[str]) -> str:
+    """How a [[reference]] reads in a redline: the clause's label, or the text as written when unknown."""
+    return known.get(match.group(1).strip(), match.group(0))
 
 
 def _notice(ui: _Ui, html: jinja2.Environment, policy: str, previous: Version, version: Version

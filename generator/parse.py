@@ -6,9 +6,10 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .characters import bad_characters
 from .config import ID_HINT, ID_RE
@@ -203,7 +204,7 @@ def parse_front_matter(yaml_text: str, path: str, errors: Collector, override: b
                        summary=data.summary.strip(), material=data.material, numbering=data.numbering)
 
 
-def _front_matter_message(field: str, err: dict) -> tuple[str, str]:
+def _front_matter_message(field: str, err: ErrorDetails) -> tuple[str, str]:
     """Message and hint for one front matter error."""
     if err["type"] == "missing":
         return f"front matter field {field!r} is missing", f"Add `{field}: …` between the `---` lines."
@@ -229,7 +230,7 @@ def parse_body(body: str, first_line: int, path: str, errors: Collector
     preamble: list[str] = []
     clauses: list[Clause] = []
     refs: list[Reference] = []
-    current: dict | None = None
+    current: dict[str, Any] | None = None
     fence: str | None = None
     seen: dict[str, int] = {}
     for offset, line in enumerate(body.split("\n")):
@@ -297,12 +298,12 @@ def _track_fence(line: str, fence: str | None) -> str | None:
     return None if marker.startswith(fence) else fence
 
 
-def _close(current: dict) -> Clause:
+def _close(current: dict[str, Any]) -> Clause:
     clause: Clause = current["clause"]
     return Clause(**{**clause.__dict__, "text": "\n".join(current["text"]).rstrip()})
 
 
-def _heading(match: re.Match, line: int, path: str, errors: Collector, seen: dict[str, int],
+def _heading(match: re.Match[str], line: int, path: str, errors: Collector, seen: dict[str, int],
              previous_level: int) -> Clause | None:
     """Turn one heading line into a Clause, or record why it cannot be one."""
     level, text = len(match.group(1)), match.group(2).rstrip(" \t#")

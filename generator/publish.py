@@ -47,11 +47,17 @@ def new_stage(site_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
 
 
+
+def _remove_all(paths: list[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 @contextmanager
 def trash_emptied(site_dir: Path) -> Iterator[None]:
     """Delete what earlier builds discarded, in a thread, while the block runs (it waits for it at the end)."""
     old = sorted(site_dir.parent.glob(f".{site_dir.name}.trash-*"))
-    worker = threading.Thread(target=lambda: [shutil.rmtree(path, ignore_errors=True) for path in old])
+    worker = threading.Thread(target=lambda: _remove_all(old))
     worker.start()
     try:
         yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -41,7 +42,7 @@ class SitePlan:
 class MissingFact(jinja2.StrictUndefined):
     """A brand fact absent from site.yml: false in `{% if %}`, an error when printed."""
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined fails here; a missing fact is false
         return False
 
 
@@ -98,7 +99,7 @@ def join_chunks(chunks: tuple[str, ...]) -> str:
     return "\n\n".join(chunk.strip("\n") for chunk in chunks if chunk.strip()) + "\n"
 
 
-def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]):
+def _policy_linker(config: SiteConfig, text: Resolved, published: list[str]) -> Callable[[str], str]:
     def policy_link(policy_id: str) -> str:
         if policy_id not in published:
             raise jinja2.UndefinedError(f"brand {text.brand!r} does not publish policy {policy_id!r}")
@@ -157,9 +158,9 @@ def readable_colour(colour: str, ratio: float = 5.0) -> str:
 
 
 def _contrast_with_white(rgb: list[int]) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else float(((c + 0.055) / 1.055) ** 2.4)
 
     luminance = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
     return 1.05 / (luminance + 0.05)

@@ -31,6 +31,6 @@ def serve(root: Path, brands: tuple[str, ...], port: int, echo: Callable[[str], 
         server.watch(str(path))
     echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     try:
-        server.serve()
+        server.serve()  # type: ignore[no-untyped-call]  # mkdocs' own method, unannotated
     finally:
         server.shutdown()

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import orjson
 import yaml
@@ -157,11 +158,15 @@ def _done(done: int, problems: list[Problem]) -> int:
     return done
 
 
-def _task(site: SitePlan, stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str) -> tuple:
+Task = tuple[SitePlan, Path, Path, Path, str]  # a site, its kept project, its folder in the stage, root, tools
+
+
+def _task(site: SitePlan, stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str) -> Task:
     return site, projects(site), site_folder(stage, site), root, tools
 
 
-def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools: str) -> tuple:
+def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools: str
+                 ) -> tuple[Path, Path, Path, Path, str]:
     """The task with its plan in a file beside the project, for the worker to read.
 
     A plan holds megabytes of pages. Sent through the pool's pipe, it goes in pipe-sized pieces,
@@ -208,9 +213,9 @@ def site_folder(root: Path, plan: SitePlan) -> Path:
 
 def _preload() -> None:
     """Import mkdocs, Material and the Markdown extensions (in a worker, before its first site)."""
-    import material.plugins.search.plugin  # noqa: F401
+    import material.plugins.search.plugin  # type: ignore[import-untyped]  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
-    import pymdownx.magiclink  # noqa: F401
+    import pymdownx.magiclink  # type: ignore[import-untyped]  # noqa: F401
 
 
 def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
@@ -283,14 +288,14 @@ def _write_config(site: SitePlan, project: Path) -> None:
     _write_mkdocs_yml(project, site.mkdocs, template_cache(project))
 
 
-def _write_mkdocs_yml(project: Path, mkdocs: dict, templates: Path) -> None:
+def _write_mkdocs_yml(project: Path, mkdocs: dict[str, Any], templates: Path) -> None:
     extra = {**mkdocs.get("extra", {})}
     extra["policygen"] = {**extra.get("policygen", {}), "template_cache": str(templates)}
     config = {**mkdocs, "docs_dir": "docs", "site_dir": "site", "hooks": [HOOKS], "extra": extra}
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def warm_up(pool: ProcessPoolExecutor, mkdocs: dict, templates: Path) -> None:
+def warm_up(pool: ProcessPoolExecutor, mkdocs: dict[str, Any], templates: Path) -> None:
     """Have one worker build a one-page site like `mkdocs`, to fill the compiled-template cache.
 
     On a cold build each worker would otherwise compile the theme's templates in its first site,
@@ -302,7 +307,7 @@ def warm_up(pool: ProcessPoolExecutor, mkdocs: dict, templates: Path) -> None:
 WARM_UP_PAGE = "# —\n\n<div class=\"policy-body\" markdown=\"1\">\n\n## — {#a}\n\n[[a]]\n\n</div>\n"
 
 
-def _warm_up(mkdocs: dict, templates: Path) -> None:
+def _warm_up(mkdocs: dict[str, Any], templates: Path) -> None:
     project = Path(tempfile.mkdtemp(prefix="policygen-warm-up-"))
     try:
         (project / "docs").mkdir()

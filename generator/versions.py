@@ -15,7 +15,7 @@ from .diff import Section, sections
 from .errors import Collector, ConfigError, Problem
 from .history import LOCK_FILE, Snapshot
 from .load import place_of
-from .model import Content, FrontMatter, Resolved
+from .model import Content, Document, FrontMatter, Resolved
 from .parse import parse_document
 from .render import brand_values, content_environment, join_chunks, render_chunks
 from .yamlsrc import YamlProblem, parse_yaml
@@ -37,10 +37,6 @@ class Version:
     committed: dt.datetime
     draft: bool = False  # text changed after the date was set, not released
     unnumbered: frozenset[str] = frozenset()  # ids of clauses marked `.unnumbered` (the digest has them: the text)
-
-    def __getstate__(self) -> dict:
-        """Pickled (in the build's cache) without what is computed from the rest."""
-        return {k: v for k, v in self.__dict__.items() if k != "sections"}
 
     @property
     def id(self) -> str:
@@ -91,6 +87,12 @@ class Timeline:
         later = [v for v in self.versions if v.meta.updated > current.meta.updated and v.meta.effective > as_of]
         return later[-1] if later else None
 
+    def reask(self, as_of: dt.date) -> list[Version]:
+        """Versions whose consent must be asked again: a material change came after them (up to the one in force)."""
+        versions = list(self.versions)
+        current = versions.index(self.in_force(as_of))
+        return [v for i, v in enumerate(versions) if any(later.meta.material for later in versions[i + 1: current + 1])]
+
     def previous(self, version: Version) -> Version | None:
         """The version before `version`."""
         index = self._positions.get(id(version))
@@ -139,12 +141,9 @@ class _State:
 
     def __init__(self) -> None:
         self.config: SiteConfig | None = None
-        self.documents: dict[str, object] = {}
+        self.documents: dict[str, Document] = {}
         self.dirty: set[Key] = set()
         self.rendered: dict[tuple[str, str, str], str] = {}  # chunks rendered with this config
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "rendered": {}}  # kept between builds: only what is needed to go on
 
     def advance(self, snapshot: Snapshot) -> bool:
         """Take in one snapshot; False if the tree is unusable at that commit."""
@@ -168,6 +167,8 @@ class _State:
     def texts(self, snapshot: Snapshot) -> Iterable[tuple[Key, Version]]:
         """The resolved, rendered text of every brand's policy at this snapshot."""
         config = self.config
+        if config is None:  # advance() said this snapshot is unusable
+            return
         content = Content({(d.lang, d.brand, d.policy, d.is_override): d for d in self.documents.values()})
         env = content_environment()
         for brand_id, brand in config.brands.items():
@@ -290,15 +291,17 @@ def _iso(value: object, kind: type[dt.date]) -> Any:
 
 
 def _chunk(index: object, texts: list[str]) -> str:
-    if not 0 <= _typed(index, int) < len(texts):
+    number: int = _typed(index, int)
+    if not 0 <= number < len(texts):
         raise ValueError(f"no text number {index}")
-    return texts[index]
+    return texts[number]
 
 
 def _outline_entry(entry: object) -> tuple[str, int, str]:
-    if len(_typed(entry, list)) != 3:
+    items: list[object] = _typed(entry, list)
+    if len(items) != 3:
         raise ValueError("an outline entry is [id, level, title]")
-    return _typed(entry[0], str), _typed(entry[1], int), _typed(entry[2], str)
+    return _typed(items[0], str), _typed(items[1], int), _typed(items[2], str)
 
 
 def check_record(versions: dict[Key, list[Version]], record: dict[str, dict[str, str]]

@@ -79,7 +79,8 @@ def _refuse_aliases(text: str, path: str, offset: int) -> None:
         return
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(Problem(path, event.start_mark.line + 1 + offset,
+            line = event.start_mark.line if event.start_mark is not None else 0
+            raise YamlProblem(Problem(path, line + 1 + offset,
                                       "YAML anchors and aliases (&name, *name) are not allowed",
                                       "Write the value out in full."))
 

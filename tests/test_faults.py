@@ -88,3 +88,13 @@ def test_a_swap_cut_between_its_renames_is_repaired(built):
     build(BuildOptions(root=built.root, site_dir=site, jobs=1))
     assert tree_hashes(site) == before
     assert not (built.root / ".site.old").exists()
+
+
+@pytest.mark.parametrize("text", ['[1, 2]', '{"versions": {"beta/aup/vi/2026-11-20": 3}}', '{"versions": []}'])
+def test_a_versions_lock_that_is_not_what_policygen_writes_is_a_clear_error(built, text):
+    (built.root / "versions.lock").write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))
+    assert str(caught.value.problems[0]) == (
+        "versions.lock: the file is not a list of published versions as policygen writes it. "
+        "Restore it from git: git checkout -- versions.lock.")
