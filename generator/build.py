@@ -25,8 +25,9 @@ from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .markup import escape_markdown
+from .memo import Memos
 from .model import BannerWording, Wording
-from .pages import VIETNAM, Memos, plan_brand
+from .pages import VIETNAM, plan_brand
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, render_chunks
 from .report import compare, to_html, to_json, to_markdown

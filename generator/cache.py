@@ -20,7 +20,7 @@ import orjson
 
 from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
-from .pages import Memos
+from .memo import Memos
 from .versions import VersionReader, found_from_json, found_to_json
 
 ROOT = Path(__file__).resolve().parent.parent

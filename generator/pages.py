@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable, Hashable
@@ -21,45 +20,13 @@ from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections
 from .i18n import _, _n, clause_label, gettext_for, heading_number, long_date, ngettext_for
 from .markdown_ext import BODY_CLASS, REDLINE_START
+from .memo import Memo
 from .model import number_clauses
 from .parse import REF_RE
 from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
 from .versions import Key, Timeline, Version
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
-
-
-class Memo:
-    """Texts rendered from published versions, by a digest of their inputs (they never change)."""
-
-    def __init__(self, stored: dict[str, Any], salt: str) -> None:
-        self.stored, self.salt = stored, salt
-        self.used: dict[str, Any] = {}  # what this build used: the next build's cache
-
-    def get(self, parts: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
-        """The value made from `parts`: the stored one if there is one, else `make()`."""
-        key = hashlib.sha256(repr(parts).encode()).hexdigest()
-        if key not in self.used:
-            self.used[key] = self.stored[key] if key in self.stored else make()
-        return self.used[key]
-
-    def changed(self) -> bool:
-        """Whether what this build used differs from what was stored (so it must be stored again)."""
-        return self.used.keys() != self.stored.keys()
-
-
-class Memos:
-    """One Memo per brand, each read (by `stored(brand)`) only when that brand is planned."""
-
-    def __init__(self, stored: Callable[[str], dict[str, Any]], salt: str) -> None:
-        self.stored, self.salt = stored, salt
-        self.brands: dict[str, Memo] = {}
-
-    def brand(self, brand: str) -> Memo:
-        """The memo of one brand's pages."""
-        if brand not in self.brands:
-            self.brands[brand] = Memo(self.stored(brand), self.salt)
-        return self.brands[brand]
 
 
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
