@@ -195,7 +195,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "theme": theme,
         "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"] + (["banner/banner.css"] if banner_reopen
                                                                                else []),
-        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js"]
+        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js",
+                             "assets/javascripts/language.js"]
         + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
         # Copies: mkdocs empties the {name: config} entries it reads (and YAML would alias shared ones).

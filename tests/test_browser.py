@@ -83,10 +83,12 @@ def test_language_switcher_lands_on_the_same_page(site):
     page = browser.new_page()
     page.goto(f"{url}/acme/privacy/#use")
     page.locator(".md-select__link[hreflang=en]").dispatch_event("click")
-    page.wait_for_url(f"{url}/acme/en/privacy/")
+    page.wait_for_url(f"{url}/acme/en/privacy/#use")  # the clause goes along: its id is the same in English
     assert page.locator("h1").inner_text().rstrip("¶") == "Privacy Policy"
+    assert page.evaluate("(r => r.top >= 0 && r.top < innerHeight)(document.getElementById('use')"
+                         ".getBoundingClientRect())")  # and it is in view
     page.locator(".md-select__link[hreflang=vi]").dispatch_event("click")
-    page.wait_for_url(f"{url}/acme/privacy/")
+    page.wait_for_url(f"{url}/acme/privacy/#use")
     assert page.locator("h1").inner_text().rstrip("¶") == "Chính sách bảo mật"
     page.close()
 
