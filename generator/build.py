@@ -24,12 +24,11 @@ from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
 from .load import load_banner_wording, load_config, load_content, load_wording
-from .markup import escape_markdown
 from .memo import Memos
 from .model import BannerWording, Wording
 from .pages import VIETNAM, plan_brand
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
-from .render import SitePlan, brand_values, content_environment, mkdocs_config, render_chunks
+from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .versions import (
@@ -157,11 +156,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     banners = _banners(config, brands, load_banner_wording(config, options.root / "content", options.root), lines,
                        as_of, errors)
     errors.raise_if_any(ContentError)
-    # Autoescaped (but the plain-text notice): editors' values reach the pages as text, never as markup.
-    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "page"), undefined=jinja2.StrictUndefined,
-                               autoescape=jinja2.select_autoescape(("md.j2", "html.j2", "xml.j2"), default=False),
-                               keep_trailing_newline=True)
-    pages.filters["md_text"] = escape_markdown  # a title or summary is shown as written, never read as Markdown
+    pages = page_environment(TEMPLATES / "page")
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})

@@ -303,8 +303,7 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
                 "updated": _timestamp(version.meta.updated), "summary": version.meta.summary or version.meta.title,
                 "material": version.meta.material})
     entries.sort(key=lambda e: (e["sort"], e["url"]), reverse=True)
-    env = jinja2.Environment(loader=ui.pages.loader, autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.get_template("feed.xml.j2").render(
+    return ui.pages.get_template("feed.xml.j2").render(
         lang=ui.lang, title=ui.t(_("Policy changes of %(brand)s")) % {"brand": brand.name}, site_url=site_url,
         updated=entries[0]["updated"] if entries else _timestamp(dt.date(2000, 1, 1)), author=brand.legal_name[ui.lang],
         entries=entries, material_label=ui.t(_("Material change")))
@@ -339,14 +338,13 @@ def _timestamp(day: dt.date) -> str:
 def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
     """For each material version: notices/<policy>-<version>.txt and .html, ready for the mailing tool."""
     files = {}
-    html = jinja2.Environment(loader=ui.pages.loader, autoescape=True, undefined=jinja2.StrictUndefined)
     for version in timeline.versions:
         previous = timeline.previous(version)
         if not version.meta.material or previous is None:
             continue
         name = f"notices/{policy}-{version.id}"
         files[f"{name}.txt"], files[f"{name}.html"] = ui.cached(
-            "notice", (previous, version), partial(_notice, ui, html, policy, previous, version), policy)
+            "notice", (previous, version), partial(_notice, ui, policy, previous, version), policy)
     return files
 
 
@@ -356,8 +354,7 @@ def _ref_label(known: dict[str, str], match: re.Match[str]) -> str:
     return known.get(match.group(1).strip(), match.group(0))
 
 
-def _notice(ui: _Ui, html: jinja2.Environment, policy: str, previous: Version, version: Version
-            ) -> tuple[str, str]:
+def _notice(ui: _Ui, policy: str, previous: Version, version: Version) -> tuple[str, str]:
     """The text and HTML notice of one material version."""
     site_url = language_url(ui.config, ui.brand_id, ui.lang)
     result = diff_sections(previous.sections, version.sections)
@@ -367,5 +364,4 @@ def _notice(ui: _Ui, html: jinja2.Environment, policy: str, previous: Version, v
                "diff_url": f"{site_url}{policy}/{version.id}/changes/",
                "changes": [f"{ui.t(STATUS[c.status])}: {_clause_name(ui, c.id, c.title, numbers)}"
                            for c in result.changed]}
-    return ui.render("notice.txt.j2", **context), html.get_template("notice.html.j2").render(
-        brand=brand_values(ui.config, ui.brand_id, ui.lang), lang=ui.lang, _=ui.gettext, **context)
+    return ui.render("notice.txt.j2", **context), ui.render("notice.html.j2", **context)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -14,7 +14,7 @@ import jinja2
 from .config import SiteConfig
 from .errors import Collector
 from .i18n import _, gettext_for
-from .markup import check_text
+from .markup import check_text, escape_markdown
 from .model import Resolved
 from .sandbox import EditorTemplateError, render, sandbox
 
@@ -44,6 +44,19 @@ class MissingFact(jinja2.StrictUndefined):
 
     def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined fails here; a missing fact is false
         return False
+
+
+def page_environment(folder: Path) -> jinja2.Environment:
+    """The one environment of our own page templates (`templates/page/`): Markdown, HTML and XML autoescaped.
+
+    Editors' values reach the pages as text, never as markup; a title or summary that a template puts
+    into Markdown goes through `md_text` first. Editors' own templates run in `content_environment()`.
+    """
+    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
+                               autoescape=jinja2.select_autoescape(("md.j2", "html.j2", "xml.j2"), default=False),
+                               keep_trailing_newline=True)
+    pages.filters["md_text"] = escape_markdown
+    return pages
 
 
 def content_environment() -> jinja2.Environment:
