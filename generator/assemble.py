@@ -160,6 +160,6 @@ def _check_references(text: Resolved, by_path: dict[str, Document], errors: Coll
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause"
                            + (f" in the {text.brand} text" if doc.brand is None else ""),
                            "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
-            elif ref.target not in numbered:
+            elif ref.target not in numbered and text.meta.numbering != "none":  # `none`: named by title
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to an unnumbered clause",
                            "Refer to a numbered clause, or name the clause in words.")

@@ -61,6 +61,8 @@ class ClauseNumbers(Treeprocessor):
         headings = [el for el in body.iter() if el.tag in HEADINGS]
         outline = [(h.get("id", ""), int(h.tag[1]), "unnumbered" not in (h.get("class") or "").split())
                    for h in headings if h.get("id")]
+        if style == "none":  # no numbers: a reference reads as the clause's title
+            return {h.get("id", ""): "".join(h.itertext()).strip() for h in headings if h.get("id")}
         numbers = number_clauses(outline, style)
         for heading in headings:
             number = numbers.get(heading.get("id", ""))

@@ -104,8 +104,10 @@ class Resolved:
 def number_clauses(outline: Iterable[tuple[str, int, bool]], style: str) -> dict[str, Number]:
     """Number (id, level, numbered) headings by order; unnumbered ones and their children get none.
 
-    The one numbering rule: the Markdown extension and every check call this.
+    The one numbering rule: the Markdown extension and every check call this. With `none`, nothing is.
     """
+    if style == "none":
+        return {}
     counters = [0, 0, 0]
     numbers: dict[str, Number] = {}
     skip_below: int | None = None

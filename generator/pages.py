@@ -245,6 +245,8 @@ def _numbers(version: Version, lang: str) -> dict[str, str]:
 
 def _labels(version: Version, lang: str) -> dict[str, str]:
     """How a cross-reference to each numbered clause reads ("khoản 2 Điều 3"); shared like `_numbers`."""
+    if version.meta.numbering == "none":  # no numbers: by title, as on the page
+        return {cid: title for cid, _level, title in version.outline}
     return _outline_names(_outline(version), version.meta.numbering, lang)[1]
 
 

@@ -43,8 +43,8 @@ class FrontMatterSchema(BaseModel):
     """One sentence on what changed in the latest update."""
     material: bool = False
     """True when the latest change affects customers' rights or obligations."""
-    numbering: Literal["articles", "sections"] = "articles"
-    """`articles` numbers clauses as Điều 1 / Article 1; `sections` as 1. / 1."""
+    numbering: Literal["articles", "sections", "none"] = "articles"
+    """`articles` numbers clauses as Điều 1 / Article 1; `sections` as 1. / 1.; `none` shows no numbers."""
 
     @field_validator("title")
     @classmethod
@@ -159,7 +159,8 @@ def _front_matter_message(field: str, err: ErrorDetails) -> tuple[str, str]:
     if field in ("updated", "effective"):
         return f"{field!r} is not a valid date", "Write the date as YYYY-MM-DD, for example 2026-11-21."
     if field == "numbering":
-        return "'numbering' must be `articles` or `sections`", "Use one of the two."
+        return ("'numbering' must be `articles`, `sections` or `none`",
+                "Use one of the three (`none` for a document whose clauses have no numbers).")
     return f"front matter field {field!r}: {err['msg']}", "See docs/content-format.md."
 
 

@@ -113,3 +113,10 @@ def test_inserting_a_clause_renumbers_what_follows():
     before = number_clauses([("a", 2, True), ("b", 2, True)], "sections")
     after = number_clauses([("new", 2, True), ("a", 2, True), ("b", 2, True)], "sections")
     assert before["b"].parts == (2,) and after["b"].parts == (3,)
+
+
+def test_with_numbering_none_any_clause_can_be_referred_to_by_its_title(mini):
+    for path in (VI_PRIVACY, EN_PRIVACY):
+        mini.edit(path, "updated: 2026-11-21", "updated: 2026-11-21\nnumbering: none")
+    mini.edit(EN_PRIVACY, "[[collection-cookies]]", "[[final]]")
+    assert ("acme", "privacy", "en") in publish(mini)  # no error: [[final]] reads as "Final provisions"

@@ -46,3 +46,14 @@ def test_english_labels_and_references_outside_the_body_stay_raw():
     assert "Final terms" in html and "clause-no\">3." not in html
     # A reference before the numbered body (a preamble) is named too.
     assert 'Preamble with a reference to <a class="xref" href="#scope">Article 1</a>' in html
+
+
+def test_numbering_none_as_in_production():
+    from generator.markdown_ext import converter
+    from generator.render import MARKDOWN_EXTENSIONS
+
+    body = ('<div class="policy-body" data-numbering="none" markdown="1">\n\n## Scope {#scope}\n\nSee [[duties]].\n\n'
+            "## Duties *of the customer* {#duties}\n\nText.\n\n</div>\n")
+    html = converter("vi", MARKDOWN_EXTENSIONS).convert(body)
+    assert "clause-no" not in html
+    assert '<a class="xref" href="#duties">Duties of the customer</a>' in html

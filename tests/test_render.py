@@ -99,3 +99,15 @@ def test_mkdocs_config_per_language(mini):
     assert [a["link"] for a in en["extra"]["alternate"]] == ["../", "../en/"]
     assert vi["nav"] == [{"Tổng quan": "index.md"}, {"Chính sách bảo mật": "privacy/index.md"},
                          {"Chính sách sử dụng": "aup/index.md"}]
+
+
+def test_numbering_none_shows_no_numbers_and_names_references_by_title(mini):
+    for lang in ("vi", "en"):
+        mini.edit(f"content/{lang}/aup.md", "numbering: sections", "numbering: none")
+        mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
+    mini.commit("No numbers")
+    site = plans(mini)[("beta", "en")]
+    assert '<div class="policy-body" data-numbering="none" markdown="1">' in site.files["aup/2026-11-22/index.md"]
+    sections = json.loads(site.files["aup/2026-11-22/sections.json"])
+    assert sections["labels"] == {"prohibited": "Prohibited use", "security": "Security", "termination": "Termination"}
+    assert [s["name"] for s in sections["sections"]][1:] == ["Prohibited use", "Security", "Termination"]
