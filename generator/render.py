@@ -80,12 +80,14 @@ def brand_values(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]
 
 
 def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environment, config: SiteConfig,
-                  errors: Collector, memo: dict[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
+                  errors: Collector, memo: dict[tuple[str, str, str], str] | None = None,
+                  check_output: bool = True) -> tuple[str, ...]:
     """The preamble and each clause (heading and text) with brand values filled in.
 
     Rendered chunk by chunk, so a Jinja problem is reported at its real line in its file. `memo`
     keeps chunks rendered for one `config` (by brand, language and source): a clause's text recurs in
-    every version until it changes.
+    every version until it changes. `check_output` checks what a template printed as the source is
+    checked (the history walk, which checks nothing it reads, turns it off).
     """
     published = config.brands[text.brand].policies
     context = {"brand": values, "policy_link": _policy_linker(config, text, published)}
@@ -99,6 +101,8 @@ def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environmen
             count = len(errors.problems)
             # Leading blank lines stay, so that line i of a chunk is line (start + i) of its file.
             result = _render_chunk(env, source, path, line, context, errors).rstrip("\n")
+            if check_output and JINJA_RE.search(source):  # what the source check could not see
+                _check_output(result, path, line, errors)
             if len(errors.problems) > count:  # reported at this line of this file: not to be reused
                 rendered.append(result)
                 continue
@@ -128,15 +132,17 @@ def _render_chunk(env: jinja2.Environment, source: str, path: str, line: int, co
     if not JINJA_RE.search(source):  # nothing for Jinja to do, and compiling costs more than the rest of a build's read
         return source
     try:
-        result = render(env, source, context)
+        return render(env, source, context)
     except EditorTemplateError as problem:
         errors.add(path, line + problem.line - 1, problem.message, problem.hint)
         return ""
-    # What a template printed ({{ "<" }}script>…) is the text's too: the same rules, at the chunk's lines.
+
+
+def _check_output(result: str, path: str, line: int, errors: Collector) -> None:
+    """What a template printed ({{ "<" }}script>…) is the text's too: the same rules, at the chunk's lines."""
     for found in check_text(result):
         errors.add(path, line + found.line - 1, f"the text with its values filled in: {found.message}",
                    found.hint)
-    return result
 
 
 def logo_copies(config: SiteConfig, brand_id: str) -> dict[str, str]:

@@ -179,7 +179,7 @@ class _State:
                     if text is None or errors.problems:
                         continue
                     chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors,
-                                           self.rendered)
+                                           self.rendered, check_output=False)
                     if not errors.problems:
                         yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
 
