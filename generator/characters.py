@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 
 # Invisible or direction-changing characters: they make a text read differently from what it says.
@@ -21,7 +22,16 @@ INVISIBLE = {
 def _name(code: int) -> str:
     if code in INVISIBLE:
         return INVISIBLE[code]
-    return unicodedata.name(chr(code), "CONTROL CHARACTER")
+    return CONTROL_NAMES[code] if code in CONTROL_NAMES else unicodedata.name(chr(code), "CONTROL CHARACTER")
+
+
+CONTROL_NAMES = {0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED"}
+
+
+def at(text: str, index: int) -> str:
+    """The character at `index` of a one-line value, as `U+XXXX (NAME) at column N`."""
+    code = ord(text[index])
+    return f"U+{code:04X} ({_name(code)}) at column {index + 1}"
 
 
 # Controls (tab and line feed are the only ones allowed), the invisible characters, private use.
@@ -40,21 +50,25 @@ def bad_characters(text: str) -> Iterator[tuple[int, int, str]]:
 
 def describe(text: str) -> str | None:
     """The first refused character of a one-line value, as `U+XXXX (NAME) at column N`, or None."""
-    for _line, column, what in bad_characters(text):
-        return f"{what} at column {column}"
-    return None
+    match = FORBIDDEN_RE.search(text)
+    return at(text, match.start()) if match else None
 
 
-def scripts(text: str) -> set[str]:
-    """The scripts of a text's letters (LATIN, CYRILLIC, GREEK, …), by their Unicode names."""
-    found = set()
-    for char in text:
-        if char.isalpha():
-            found.add(unicodedata.name(char, "UNKNOWN").split(" ")[0])
-    return found
+def letter_scripts(text: str) -> list[tuple[int, str]]:
+    """(index, script) of each letter of a text: LATIN, CYRILLIC, GREEK, …, by its Unicode name."""
+    return [(i, unicodedata.name(char, "UNKNOWN").split(" ")[0]) for i, char in enumerate(text) if char.isalpha()]
+
+
+def odd_letter(text: str) -> int | None:
+    """The index of the first letter outside the text's main script (a look-alike letter), or None."""
+    letters = letter_scripts(text)
+    if len({script for _, script in letters}) < 2:
+        return None
+    main = Counter(script for _, script in letters).most_common(1)[0][0]
+    return next(i for i, script in letters if script != main)
 
 
 def mixed_scripts(text: str) -> str | None:
     """A description of the scripts when a name mixes them (a look-alike letter), else None."""
-    found = scripts(text)
+    found = {script for _, script in letter_scripts(text)}
     return " and ".join(sorted(found)) if len(found) > 1 else None

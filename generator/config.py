@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -34,26 +32,16 @@ ATTRIBUTE_RE = re.compile('["`]')
 INVISIBLE_HINT = "Delete it (it is invisible, or changes the direction of the text)."
 URL_CHARACTER_HINT = ("Remove it, or percent-encode it (a space is %20; a domain with accents is written in its "
                       "xn-- form).")
-CHARACTER_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED"}
-
-
-def _character(text: str, index: int) -> str:
-    """The character at `index`, as `U+XXXX (NAME) at column N`."""
-    char = text[index]
-    name = CHARACTER_NAMES.get(char) or unicodedata.name(char, "CONTROL CHARACTER")
-    return f"U+{ord(char):04X} ({name}) at column {index + 1}"
-
-
 def _text_problem(text: str, kind: str) -> tuple[str, str] | None:
     """What keeps a display text from being plain, visible, one-line text: (problem, hint), or None."""
     if (what := characters.describe(text)) is not None:
         return f"{what} is not allowed", INVISIBLE_HINT
     if (match := ONE_LINE_RE.search(text)) is not None:
-        return f"{_character(text, match.start())} is not allowed", "Write the text on one line, with plain spaces."
+        return f"{characters.at(text, match.start())} is not allowed", "Write the text on one line, with plain spaces."
     if "<" in text or ">" in text:  # worded as before: "<field> contains < or >" (see _describe)
         return "contains < or >", f"{kind} are plain text: remove the angle brackets."
     if (match := LINK_RE.search(text)) is not None:
-        return (f"{_character(text, match.start())} is not allowed",
+        return (f"{characters.at(text, match.start())} is not allowed",
                 "Square brackets make Markdown links in the pages: use parentheses instead.")
     return None
 
@@ -61,7 +49,7 @@ def _text_problem(text: str, kind: str) -> tuple[str, str] | None:
 def _attribute_problem(text: str) -> tuple[str, str] | None:
     """A quote or backtick would end the HTML attribute the site name is printed in."""
     if (match := ATTRIBUTE_RE.search(text)) is not None:
-        return (f"{_character(text, match.start())} is not allowed",
+        return (f"{characters.at(text, match.start())} is not allowed",
                 "The name is printed inside HTML attributes, where it would end the value: "
                 "use typographic quotes (“ ”) or leave it out.")
     return None
@@ -69,12 +57,9 @@ def _attribute_problem(text: str) -> tuple[str, str] | None:
 
 def _script_problem(text: str) -> tuple[str, str] | None:
     """A name that mixes alphabets holds a look-alike letter ("Acmе" with a Cyrillic е): name it."""
-    if (mixed := characters.mixed_scripts(text)) is None:
+    if (mixed := characters.mixed_scripts(text)) is None or (odd := characters.odd_letter(text)) is None:
         return None
-    letters = [(i, unicodedata.name(ch, "UNKNOWN").split(" ")[0]) for i, ch in enumerate(text) if ch.isalpha()]
-    main = Counter(script for _, script in letters).most_common(1)[0][0]
-    odd = next(i for i, script in letters if script != main)
-    return (f"{text!r} mixes {mixed} letters: {_character(text, odd)} is the odd one",
+    return (f"{text!r} mixes {mixed} letters: {characters.at(text, odd)} is the odd one",
             "Retype it: a look-alike letter from another alphabet makes a different name.")
 
 
@@ -100,7 +85,7 @@ def _url_character(value: str) -> str | None:
     """The first character that has no place in a plain URL: controls, spaces, quotes, <>, \\, `, non-ASCII."""
     for index, char in enumerate(value):
         if ord(char) <= 0x20 or ord(char) >= 0x7F or char in "\"'<>\\`":
-            return _character(value, index)
+            return characters.at(value, index)
     return None
 
 
