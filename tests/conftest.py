@@ -82,3 +82,22 @@ def make_repo(tmp_path: Path) -> Callable[[str], ContentRepo]:
 def mini(make_repo) -> ContentRepo:
     """The two-brand mini site, committed."""
     return make_repo("mini")
+
+
+def two_version_site(root: Path) -> Path:
+    """The mini fixture at `root`, with a second version of the shared AUP (so there are a version selector,
+    archived, changes and history pages), built as of 2026-11-22; the site folder."""
+    import datetime as dt
+
+    from generator.build import BuildOptions, build
+
+    shutil.copytree(FIXTURES / "mini", root)
+    repo = ContentRepo(root)
+    repo.commit("Fixture mini")
+    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
+    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
+    for lang in ("vi", "en"):
+        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
+    repo.commit("AUP: strong passwords")
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
+    return root / "site"

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from browser import chromium, serve_dir
-
-from generator.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The mini site, built once for this module and served on localhost."""
-    import shutil
+    """The mini site with two versions of the AUP, built once for this module and served on localhost."""
+    from conftest import two_version_site
 
-    from conftest import FIXTURES, ContentRepo
-
-    root = tmp_path_factory.mktemp("browser") / "repo"
-    shutil.copytree(FIXTURES / "mini", root)
-    repo = ContentRepo(root)
-    repo.commit("Fixture mini")
-    # A second version of the shared policy, so there is a selector, an archive and a redline.
-    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
-    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
-    for lang in ("vi", "en"):
-        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
-    repo.commit("AUP: strong passwords")
-    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
-    with serve_dir(root / "site") as url, chromium() as browser:
+    with serve_dir(two_version_site(tmp_path_factory.mktemp("browser") / "repo")) as url, chromium() as browser:
         yield url, browser
 
 

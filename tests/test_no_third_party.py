@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import urllib.parse
 
 import pytest
 from browser import chromium, serve_dir
-from conftest import FIXTURES, ContentRepo
-
-from generator.build import BuildOptions, build
+from conftest import two_version_site
 
 pytestmark = pytest.mark.browser
 # One of each kind of page: policy (vi, en), an archived version, changes, history, consent, home, 404.
@@ -25,17 +21,7 @@ THIRD_PARTY = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.js
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The mini site with two versions of a policy (so there are version, changes and history pages)."""
-    root = tmp_path_factory.mktemp("third-party") / "repo"
-    shutil.copytree(FIXTURES / "mini", root)
-    repo = ContentRepo(root)
-    repo.commit("Fixture mini")
-    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
-    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
-    for lang in ("vi", "en"):
-        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
-    repo.commit("AUP: strong passwords")
-    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
-    return root / "site"
+    return two_version_site(tmp_path_factory.mktemp("third-party") / "repo")
 
 
 @pytest.fixture(scope="module")
