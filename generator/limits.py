@@ -20,7 +20,7 @@ def characters_ok(text: str, path: str, errors: Collector) -> bool:
 
 MARKUP_RUN = 64  # no policy writes 64 of these in a row; Python-Markdown's patterns slow down on long runs
 SPACE_RUN = 256
-MAX_TAGS = 64
+MAX_TAGS = 1000  # real pages carry a few hundred <br> and <a>; 1,000 unclosed ones take Python-Markdown 0.25 s
 TAG_START_RE = re.compile(r"<(?!https?://|[^<>\s@]+@)[A-Za-z/!?]")  # not an autolink
 RUN_CHARS = "#*_[]{}<>`~()\\!|"
 MAX_NESTING = 16  # list and blockquote levels, and brackets open at once on a line
