@@ -74,12 +74,12 @@ def test_sitemap_uses_the_brand_site_url(built):
     assert "<loc>https://acme.example/policies/en/privacy/</loc>" in page(built, "acme/en/sitemap.xml")
 
 
-def test_search_index_carries_the_vietnamese_text_and_the_folding_lunr_plugin(built):
+def test_search_index_carries_the_vietnamese_text_and_our_search_worker(built):
     index = json.loads(page(built, "acme/search/search_index.json"))
     assert index["config"]["lang"] == ["vi"]
     assert any("Thu thập thông tin" in doc["title"] for doc in index["docs"])
-    plugin = page(built, "acme/assets/javascripts/lunr/min/lunr.vi.min.js")
-    assert "indexFolded" in plugin
+    assert "function exactKey" in page(built, "acme/assets/javascripts/workers/policy-search.js")
+    assert '"search": "assets/javascripts/workers/policy-search.js"' in page(built, "acme/index.html")
 
 
 def test_brand_colour(built):

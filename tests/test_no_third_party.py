@@ -62,7 +62,7 @@ def test_a_page_requests_nothing_from_another_host(served, path):
     page.goto(f"{url}/{path}")
     page.wait_for_load_state("networkidle")
     if not path.endswith((".html", "consent/")):
-        page.keyboard.press("s")  # Material's search: its worker loads the index and the lunr languages
+        page.keyboard.press("s")  # the search box: its worker (ours, policy-search.js) loads the index
         page.keyboard.type("mat")
         page.wait_for_load_state("networkidle")
     context.close()
