@@ -118,6 +118,28 @@ def test_version_selector_leads_to_the_archived_page_with_its_banner(site):
     page.close()
 
 
+def test_version_selector_keeps_the_clause_being_read(site):
+    url, browser = site
+    page = browser.new_page()
+    page.goto(f"{url}/acme/en/aup/#security")
+    page.locator("select.policy-versions__select").select_option(label="Version of 20 November 2026")
+    page.get_by_role("button", name="Show this version").click()
+    page.wait_for_url(f"{url}/acme/en/aup/2026-11-20/#security")
+    page.close()
+
+
+def test_the_clause_scrolled_to_goes_to_the_other_language(site):
+    url, browser = site
+    page = browser.new_page(viewport={"width": 375, "height": 400})
+    page.goto(f"{url}/acme/aup/")
+    page.evaluate("document.getElementById('termination').scrollIntoView()")  # read, not clicked: no #anchor
+    page.wait_for_timeout(200)
+    assert "#" not in page.url
+    page.locator(".md-select__link[hreflang=en]").dispatch_event("click")
+    page.wait_for_url(f"{url}/acme/en/aup/#termination")
+    page.close()
+
+
 def test_language_switch_on_an_archived_version_keeps_the_version(site):
     url, browser = site
     page = browser.new_page()

@@ -1,5 +1,6 @@
 // The version selector: fills a <select> from the policy's versions.json, so that archived pages
 // never change when a new version is published. Without JavaScript the history link remains.
+// The clause being read goes along (language.js).
 // Choosing an option changes nothing until the button is pressed (WCAG 3.2.2: a keyboard user
 // moving through the options with the arrow keys must not be taken to another page).
 (function () {
@@ -31,7 +32,7 @@
     form.appendChild(button);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      location.href = select.value;
+      location.href = select.value + (window.policyPlace ? window.policyPlace() : "");  // language.js
     });
     nav.querySelector(".policy-versions__current").replaceWith(form);
   });
