@@ -7,22 +7,21 @@ import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import replace
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 import jinja2
 from babel.core import Locale
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .changes import STATUS, clause_name, labels, numbers, redline_html
 from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import SiteConfig
 from .consent import Snippet, fragment_html, manifest
-from .diff import PolicyDiff, diff_sections
-from .i18n import _, _n, clause_label, gettext_for, heading_number, long_date, ngettext_for
-from .markdown_ext import BODY_CLASS, REDLINE_START
+from .diff import diff_sections
+from .i18n import _, gettext_for, long_date, ngettext_for
+from .markdown_ext import BODY_CLASS
 from .memo import Memo
-from .model import number_clauses
-from .parse import REF_RE
 from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
 from .versions import Key, Timeline, Version
 
@@ -183,12 +182,12 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
 
 def sections_json(ui: _Ui, version: Version) -> str:
     """A version's clauses as compared (for comparing any two versions in the browser)."""
-    numbers = _numbers(version, ui.lang)
+    known = numbers(version, ui.lang)
     # `labels`: how each cross-reference reads, for compare.js to show [[id]] as the page does.
-    entries = [{"id": s.id, "level": s.level, "name": _clause_name(ui, s.id, s.title, numbers), "title": s.title,
+    entries = [{"id": s.id, "level": s.level, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
                 "text": s.text} for s in version.sections]
     # Compact: read by a script, and json's C encoder only runs without indentation.
-    return json.dumps({"version": version.id, "labels": _labels(version, ui.lang), "sections": entries},
+    return json.dumps({"version": version.id, "labels": labels(version, ui.lang), "sections": entries},
                       ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -205,90 +204,8 @@ def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
     result = diff_sections(old.sections, new.sections)
     chrome = changes_chrome(ui.t, ui.date(new.meta.updated), ui.date(old.meta.updated), new.meta.summary)
-    return ui.render("changes.md.j2", title=ui.title(policy), redline=redline_html(ui, result, old, new),
-                     chrome=chrome.meta())
-
-
-STATUS = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed"), "moved": _("Moved")}
-COUNTS = {"changed": _n("%(n)s clause changed", "%(n)s clauses changed"),
-          "added": _n("%(n)s clause added", "%(n)s clauses added"),
-          "removed": _n("%(n)s clause removed", "%(n)s clauses removed"),
-          "moved": _n("%(n)s clause moved", "%(n)s clauses moved")}
-
-
-def redline_html(ui: _Ui, result: PolicyDiff, old: Version, new: Version) -> Markup:
-    """The changes as escaped HTML: a summary with links, then each changed clause with <ins>/<del>."""
-    numbers = {**_numbers(old, ui.lang), **_numbers(new, ui.lang)}
-    labels = {"-": _labels(old, ui.lang), "+": _labels(new, ui.lang), "=": _labels(new, ui.lang)}
-    counts = result.counts()
-    if not counts:
-        return Markup("<p>") + escape(ui.t(_("No clause changed."))) + Markup("</p>")
-    summary = ", ".join(ui.n(*COUNTS[s], counts[s]) % {"n": counts[s]} for s in COUNTS if counts[s])
-    items, blocks = [], []
-    # f-strings around escape(), not Markup.format: the same HTML, several times faster on 900 pages.
-    for change in result.changed:
-        name = escape(_clause_name(ui, change.id, change.title, numbers))
-        label = escape(ui.t(STATUS[change.status]))
-        anchor = escape(f"change-{change.id or 'preamble'}")
-        items.append(f'<li><a href="#{anchor}">{name}</a> ({label})</li>')
-        paragraphs = "".join(f"<p>{p}</p>" for p in _paragraphs(ui, change.words, labels))
-        blocks.append(f'<section class="policy-change policy-change--{escape(change.status)}" id="{anchor}"><h2>'
-                      f'{name} <span class="policy-change__status">{label}</span></h2>{paragraphs}</section>')
-    return Markup(f'{REDLINE_START}<p class="policy-changes__summary">{escape(summary)}</p>'
-                  f'<ul>{"".join(items)}</ul>{"".join(blocks)}</div>')
-
-
-def _numbers(version: Version, lang: str) -> dict[str, str]:
-    """Each numbered clause's heading number ("Điều 3."); shared by every version with the same outline."""
-    return _outline_names(_outline(version), version.meta.numbering, lang)[0]
-
-
-def _labels(version: Version, lang: str) -> dict[str, str]:
-    """How a cross-reference to each numbered clause reads ("khoản 2 Điều 3"); shared like `_numbers`."""
-    if version.meta.numbering == "none":  # no numbers: by title, as on the page
-        return {cid: title for cid, _level, title in version.outline}
-    return _outline_names(_outline(version), version.meta.numbering, lang)[1]
-
-
-def _outline(version: Version) -> tuple[tuple[str, int, bool], ...]:
-    return tuple((cid, level, cid not in version.unnumbered) for cid, level, _title in version.outline)
-
-
-@lru_cache(maxsize=1024)
-def _outline_names(outline: tuple[tuple[str, int, bool], ...], numbering: str, lang: str
-                   ) -> tuple[dict[str, str], dict[str, str]]:
-    numbers = number_clauses(outline, numbering)
-    return ({cid: heading_number(n.parts, numbering, lang) for cid, n in numbers.items()},
-            {cid: clause_label(n.parts, numbering, lang) for cid, n in numbers.items()})
-
-
-def _clause_name(ui: _Ui, clause_id: str, title: str, numbers: dict[str, str]) -> str:
-    if not clause_id:
-        return ui.t(_("Introduction"))
-    return f"{numbers.get(clause_id, '')} {title}".strip()
-
-
-def _paragraphs(ui: _Ui, words: tuple[tuple[str, str], ...], labels: dict[str, dict[str, str]]) -> list[str]:
-    """Redline ops as paragraphs of escaped HTML (lines kept); insertions and deletions are announced.
-
-    A cross-reference reads as on the page (`labels`: the old version's for deletions, the new
-    one's otherwise); one whose id itself was edited is split across ops and stays as written.
-    """
-    said = {"-": escape(ui.t(_("deleted:"))), "+": escape(ui.t(_("inserted:")))}
-    paragraphs: list[str] = [""]
-    for op, text in words:
-        named = REF_RE.sub(partial(_ref_label, labels[op]), text)
-        for index, part in enumerate(named.split("\n\n")):
-            if index:
-                paragraphs.append("")
-            if not part:
-                continue
-            html = "<br>".join(escape(line) for line in part.split("\n"))
-            if op != "=":
-                tag = "del" if op == "-" else "ins"
-                html = f'<{tag}><span class="visually-hidden">{said[op]} </span>{html}</{tag}>'
-            paragraphs[-1] += html
-    return [p for p in paragraphs if p]
+    redline = redline_html(ui.t, ui.n, ui.lang, result, old, new)
+    return ui.render("changes.md.j2", title=ui.title(policy), redline=redline, chrome=chrome.meta())
 
 
 def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
@@ -351,19 +268,14 @@ def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
 
 
 
-def _ref_label(known: dict[str, str], match: re.Match[str]) -> str:
-    """How a [[reference]] reads in a redline: the clause's label, or the text as written when unknown."""
-    return known.get(match.group(1).strip(), match.group(0))
-
-
 def _notice(ui: _Ui, policy: str, previous: Version, version: Version) -> tuple[str, str]:
     """The text and HTML notice of one material version."""
     site_url = language_url(ui.config, ui.brand_id, ui.lang)
     result = diff_sections(previous.sections, version.sections)
-    numbers = {**_numbers(previous, ui.lang), **_numbers(version, ui.lang)}
+    known = {**numbers(previous, ui.lang), **numbers(version, ui.lang)}
     context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
                "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",
                "diff_url": f"{site_url}{policy}/{version.id}/changes/",
-               "changes": [f"{ui.t(STATUS[c.status])}: {_clause_name(ui, c.id, c.title, numbers)}"
+               "changes": [f"{ui.t(STATUS[c.status])}: {clause_name(ui.t, c.id, c.title, known)}"
                            for c in result.changed]}
     return ui.render("notice.txt.j2", **context), ui.render("notice.html.j2", **context)

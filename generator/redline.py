@@ -1,0 +1,319 @@
+"""A rendered redline: two versions of a clause as HTML, with <ins>/<del> inside its structure (pure).
+
+The same rules run in the browser (templates/theme/assets/javascripts/compare.js), on the same
+clause HTML, so the history page's "compare any two versions" marks what the changes pages mark.
+docs/architecture.md, "The rendered redline", states the rules; change both files together.
+
+1. Each side is tokenized: tags (attributes in source order), words, runs of space, single marks;
+   after a link's end tag, its target as a token of its own (so a changed target is shown).
+2. The token lists are compared with a longest common subsequence, after their common head and
+   tail are set aside; ties go to the insertion first.
+3. A clean-up pass turns a short run of unchanged words between two changes into part of the change
+   (no tags, no line break, not longer than the changes on either side): a rewritten phrase reads
+   as one deletion and one insertion, not as interleaved syllables.
+4. The output keeps the new version's structure. Deleted text stays where it was, in <del>; a
+   deleted element whose start and end are both deleted (a list item, a row, a paragraph) is kept,
+   marked, where its parent allows it; other deleted tags are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import markdown
+
+from .markup import ANCHOR_LINE_RE, EDITOR_EXTENSIONS, clean_html
+
+WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)  # as compare.js's /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/u
+VOID = frozenset({"br", "hr"})
+CHILDREN = {"ul": {"li"}, "ol": {"li"}, "table": {"thead", "tbody", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
+            "tr": {"td", "th"}, "dl": {"dt", "dd"}}
+FLOW = frozenset({"div", "li", "td", "th", "blockquote", "dd", "section"})  # may hold blocks and text
+BLOCKS = frozenset({"p", "ul", "ol", "table", "blockquote", "pre", "dl", "div", "hr", "h1", "h2", "h3", "h4", "h5",
+                    "h6"})
+NO_TEXT = frozenset({"ul", "ol", "table", "thead", "tbody", "tr", "dl"})
+REMOVED_CLASS = "policy-removed"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A tag ("<", ">" or "/": start, void, end), a piece of text ("w") or a link target ("h")."""
+
+    kind: str
+    text: str  # the text, the link target, or the tag's HTML
+    name: str = ""  # the tag's name
+
+
+Op = tuple[str, Token]  # "=", "-" or "+"
+
+
+def escape(text: str, quote: bool = False) -> str:
+    """As compare.js escapes: &, <, > (and " in attributes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Token] = []
+        self.links: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        html = "<" + tag + "".join(f' {name}="{escape(value or "", True)}"' for name, value in attrs) + ">"
+        self.tokens.append(Token(">" if tag in VOID else "<", html, tag))
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        self.tokens.append(Token("/", f"</{tag}>", tag))
+        if tag == "a" and self.links and (href := self.links.pop()):
+            self.tokens.append(Token("h", href))
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.extend(Token("w", word) for word in WORD_RE.findall(unicodedata.normalize("NFC", data)))
+
+
+def tokenize(html: str) -> list[Token]:
+    """The tokens of a clause's HTML (see the module's rule 1)."""
+    parser = _Tokenizer()
+    parser.feed(html)
+    parser.close()
+    return parser.tokens
+
+
+@lru_cache(maxsize=4096)  # a clause's text recurs in the pairs of every version until it changes
+def clause_html(source: str) -> str:
+    """A clause's Markdown (brand values and references filled in) as the page renders its text."""
+    source = "\n".join(line for line in source.split("\n") if not ("{" in line and ANCHOR_LINE_RE.match(line)))
+    return clean_html(markdown.Markdown(extensions=list(EDITOR_EXTENSIONS)).convert(source))
+
+
+def lcs(a: list[Token], b: list[Token]) -> list[Op]:
+    """The token-level differences from `a` to `b` (rule 2)."""
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    x, y = a[head:len(a) - tail], b[head:len(b) - tail]
+    n, m = len(x), len(y)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = table[i], table[i + 1]
+        for j in range(m - 1, -1, -1):
+            row[j] = below[j + 1] + 1 if x[i] == y[j] else max(below[j], row[j + 1])
+    ops: list[Op] = [("=", t) for t in a[:head]]
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and x[i] == y[j]:
+            ops.append(("=", x[i]))
+            i, j = i + 1, j + 1
+        elif j < m and (i == n or table[i][j + 1] >= table[i + 1][j]):
+            ops.append(("+", y[j]))
+            j += 1
+        else:
+            ops.append(("-", x[i]))
+            i += 1
+    return ops + [("=", t) for t in a[len(a) - tail:]]
+
+
+def _groups(ops: list[Op]) -> list[list[Op]]:
+    """Runs of unchanged tokens and runs of changes, alternating."""
+    groups: list[list[Op]] = []
+    for op in ops:
+        if groups and (groups[-1][0][0] == "=") == (op[0] == "="):
+            groups[-1].append(op)
+        else:
+            groups.append([op])
+    return groups
+
+
+def _size(group: list[Op]) -> int:
+    """How much a change changes: the longer of its deleted and inserted text."""
+    return max(sum(len(t.text) for op, t in group if op == side and t.kind == "w") for side in "-+")
+
+
+def _absorbable(group: list[Op]) -> bool:
+    return all(t.kind == "w" and "\n" not in t.text for _, t in group)
+
+
+def _unbalanced(tokens: list[Token]) -> int:
+    """How many of the tags in `tokens` have no partner among them."""
+    stack: list[str] = []
+    alone = 0
+    for token in tokens:
+        if token.kind == "<":
+            stack.append(token.name)
+        elif token.kind == "/":
+            if stack and stack[-1] == token.name:
+                stack.pop()
+            else:
+                alone += 1
+    return alone + len(stack)
+
+
+def slide(ops: list[Op]) -> list[Op]:
+    """Move each one-sided change along equal tokens to where it holds whole elements (rule 2's ties).
+
+    "<li>a</li><li>b</li>" -> "<li>a</li>" may come out as a deletion of "a</li><li>" (the first
+    match wins); the same deletion, moved by one item, is the element "<li>a</li>".
+    """
+    ops = list(ops)
+    start = 0
+    while start < len(ops):
+        if ops[start][0] == "=":
+            start += 1
+            continue
+        end = start
+        while end < len(ops) and ops[end][0] != "=":
+            end += 1
+        side = ops[start][0]
+        if all(op == side for op, _ in ops[start:end]):
+            while start > 0 and ops[start - 1][0] == "=" and ops[start - 1][1] == ops[end - 1][1]:
+                ops[start - 1], ops[end - 1] = (side, ops[start - 1][1]), ("=", ops[end - 1][1])
+                start, end = start - 1, end - 1
+            best, best_start = _unbalanced([t for _, t in ops[start:end]]), start
+            while end < len(ops) and ops[end][0] == "=" and ops[end][1] == ops[start][1]:
+                ops[start], ops[end] = ("=", ops[start][1]), (side, ops[end][1])
+                start, end = start + 1, end + 1
+                if (score := _unbalanced([t for _, t in ops[start:end]])) < best:
+                    best, best_start = score, start
+            while start > best_start:
+                ops[start - 1], ops[end - 1] = (side, ops[start - 1][1]), ("=", ops[end - 1][1])
+                start, end = start - 1, end - 1
+        start = end
+    return ops
+
+
+def clean_up(ops: list[Op]) -> list[Op]:
+    """Rule 3, then each change as its deletions followed by its insertions."""
+    groups = _groups(slide(ops))
+    merged: list[list[Op]] = []
+    index = 0
+    while index < len(groups):
+        group = groups[index]
+        if group[0][0] == "=" and merged and index + 1 < len(groups) and _absorbable(group) and \
+                sum(len(t.text) for _, t in group) <= min(_size(merged[-1]), _size(groups[index + 1])):
+            as_change = [("-", t) for _, t in group] + [("+", t) for _, t in group]
+            merged[-1] = merged[-1] + as_change + groups[index + 1]
+            index += 2
+            continue
+        merged.append(group)
+        index += 1
+    result: list[Op] = []
+    for group in merged:
+        result.extend(group if group[0][0] == "=" else
+                      [op for op in group if op[0] == "-"] + [op for op in group if op[0] == "+"])
+    return result
+
+
+def diff_html(old: str, new: str) -> list[Op]:
+    """The cleaned-up token differences between two clause texts' HTML."""
+    return clean_up(lcs(tokenize(old), tokenize(new)))
+
+
+def _pairs(ops: list[Op]) -> dict[int, int]:
+    """Deleted start and end tags that belong together within one change (rule 4), both ways."""
+    pairs: dict[int, int] = {}
+    open_tags: list[int] = []
+    for index, (op, token) in enumerate(ops):
+        if op != "-":
+            open_tags = []  # a change ends: its deleted elements are complete within it, or not at all
+        elif token.kind == "<":
+            open_tags.append(index)
+        elif token.kind == "/" and open_tags and ops[open_tags[-1]][1].name == token.name:
+            start = open_tags.pop()
+            pairs[start], pairs[index] = index, start
+    return pairs
+
+
+def _allowed(parent: str, child: str) -> bool:
+    """Whether HTML allows `child` in `parent` (for the deleted elements kept in the new structure)."""
+    if parent in CHILDREN:
+        return child in CHILDREN[parent]
+    if parent in FLOW:
+        return True
+    return child not in BLOCKS and not any(child in kids for kids in CHILDREN.values())
+
+
+@dataclass
+class _Writer:
+    """The redline's HTML, written token by token with the elements open (rule 4)."""
+
+    said: dict[str, str]  # "-"/"+" -> "deleted:"/"inserted:" for screen readers
+    out: list[str]
+    stack: list[str]
+    mark: str = ""  # the <del> or <ins> open, if any
+
+    def close(self) -> None:
+        if self.mark:
+            self.out.append("</del>" if self.mark == "-" else "</ins>")
+            self.mark = ""
+
+    def text(self, op: str, text: str, tag: str = "") -> None:
+        if op == "=" or (not text.strip() and ("\n" in text or self.stack[-1] in NO_TEXT)):
+            self.close()
+            self.out.append(escape(text))
+            return
+        if self.mark != op or tag:
+            self.close()
+            name = "del" if op == "-" else "ins"
+            self.out.append(f'<{name}{tag}><span class="visually-hidden">{escape(self.said[op])} </span>')
+            self.mark = op
+        self.out.append(escape(text))
+
+    def tag(self, token: Token, removed: bool = False) -> None:
+        self.close()
+        if token.kind == "/":
+            self.out.append(token.text)
+            if self.stack[-1] == token.name:
+                self.stack.pop()
+            return
+        html = token.text
+        if removed and " class=" not in html:
+            html = f'{html[:-1]} class="{REMOVED_CLASS}">'
+        self.out.append(html)
+        if token.kind == "<":
+            self.stack.append(token.name)
+
+
+def render(ops: list[Op], said: dict[str, str]) -> str:
+    """The redline as HTML in the new version's structure (rule 4)."""
+    pairs, kept = _pairs(ops), set[int]()
+    writer = _Writer(said, [], ["div"])
+    for index, (op, token) in enumerate(ops):
+        if token.kind == "w":
+            writer.text(op, token.text)
+        elif token.kind == "h":
+            if op != "=":
+                writer.text(op, token.text, ' class="policy-href"')
+                writer.close()
+        elif op != "-":
+            writer.tag(token)
+        elif index in pairs and token.kind == "<" and _allowed(writer.stack[-1], token.name):
+            kept.add(index)
+            writer.tag(token, removed=True)
+        elif index in pairs and pairs[index] in kept:
+            writer.tag(token)
+        elif token.kind == ">" and _allowed(writer.stack[-1], token.name):
+            writer.tag(token, removed=True)
+    writer.close()
+    return "".join(writer.out)
+
+
+def clause_redline(old: str, new: str, said: dict[str, str]) -> str:
+    """A clause's rendered redline, from the Markdown of its two versions ("" for none)."""
+    return render(diff_html(clause_html(old) if old else "", clause_html(new) if new else ""), said)
+
+
+def text_redline(old: str, new: str, said: dict[str, str]) -> str:
+    """A plain text's redline (a clause title): its words marked, escaped."""
+    return render(clean_up(lcs(tokenize(escape(old)), tokenize(escape(new)))), said)
