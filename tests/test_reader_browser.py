@@ -106,6 +106,7 @@ def test_the_history_page_is_readable_on_a_phone_and_compares(site):
         page.goto(f"{url}/acme/aup/history/", wait_until="networkidle")
         assert overflow(page) == 0
         region = page.locator(".policy-table")
+        assert region.count() == 1
         assert region.get_attribute("role") == "region" and region.get_attribute("aria-label") == "Các phiên bản"
         assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside it, not the page
         region.focus()  # a keyboard reaches it and scrolls it

@@ -125,3 +125,8 @@ def test_back_to_top_and_permalinks_read_as_vietnamese(site):
     page = (site / "acme/privacy/index.html").read_text(encoding="utf-8")
     assert "Lên đầu trang" in page and "Trở lại mục lục" not in page
     assert 'title="Liên kết cố định"' in page and "Permanent link" not in page
+
+
+def test_a_generated_heading_id_keeps_d_and_its_former_id(site):
+    page = (site / "beta/consent/index.html").read_text(encoding="utf-8")
+    assert 'id="doan-ma-dong-y"' in page and '<span id="oan-ma-ong-y"></span>' in page
