@@ -57,7 +57,10 @@ class Versions:
 
 @dataclass(frozen=True)
 class Compare:
-    """The history page's form for comparing any two versions (compare.js reads its data attributes)."""
+    """The history page's form for comparing any two versions (compare.js reads its data attributes).
+
+    `table` names the region in which the page's table of versions scrolls sideways on a phone.
+    """
 
     root: str
     labels: dict[str, str]
@@ -65,6 +68,7 @@ class Compare:
     start: str
     end: str
     submit: str
+    table: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,4 +142,31 @@ def changes_chrome(t: Translate, updated: str, previous: str, summary: str) -> C
 def history_chrome(t: Translate, labels: dict[str, str], rows: list[dict[str, Any]]) -> Chrome:
     """The chrome of a history page: the form that compares two versions in the browser."""
     versions = tuple(Link(row["id"], row["updated"]) for row in rows)
-    return Chrome(compare=Compare("../", labels, versions, t(_("From")), t(_("To")), t(_("Compare"))))
+    return Chrome(compare=Compare("../", labels, versions, t(_("From")), t(_("To")), t(_("Compare")), t(_("Versions"))))
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """The 404 page: what it says, the brand's policies, its home page, each language's home page.
+
+    A 404 page is served at any missing address, at any depth: every link is a path from the root.
+    """
+
+    title: str
+    text: str
+    heading: str
+    policies: tuple[Link, ...]
+    home: Link
+    languages: dict[str, str]  # language code: the path of that language's home page
+
+    def meta(self) -> dict[str, Any]:
+        """The values the theme's 404.html reads (from mkdocs.yml's extra)."""
+        return asdict(self)
+
+
+def not_found_chrome(t: Translate, brand: str, home: str, policies: tuple[Link, ...],
+                     languages: dict[str, str]) -> NotFound:
+    """The 404 page of a brand's site in one language (`home`: the path of its home page)."""
+    return NotFound(t(_("Page not found")), t(_("There is no page at this address.")),
+                    t(_("Current policies of %(brand)s")) % {"brand": brand}, policies,
+                    Link(home, t(_("Go to the home page"))), languages)

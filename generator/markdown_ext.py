@@ -15,6 +15,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_reuse
+from .headings import HeadingSlugs
 from .i18n import clause_label, heading_number
 from .markup import clean_html, heading_attributes, paragraph_anchor
 from .model import number_clauses
@@ -190,6 +191,8 @@ class PolicyExtension(Extension):
         # Where attr_list would run (8): after inline, before the numbers (7) and toc (5) read the ids.
         md.treeprocessors.register(HeadingIds(md), "policy_heading_ids", 8)
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
+        # Right before toc (5), which makes no id for a heading that has one.
+        md.treeprocessors.register(HeadingSlugs(md), "policy_heading_slugs", 6)
         blocks: dict[str, str] = {}
         # Last, after the stash is restored (raw_html, 30): everything the page holds passes the allowlist.
         md.postprocessors.register(Sanitize(md, blocks), "policy_sanitize", 1)

@@ -23,7 +23,7 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     if folder and key:
         Path(folder).mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = SignedBytecodeCache(folder, key)  # compiling costs more than a small rebuild
-    env.globals["policygen_t"] = _translator(env)
+    env.globals["policygen_t"] = _translator(env, config.extra.get("policygen", {}).get("theme_strings", {}))
     env.globals["policygen_once"] = _Once()
     return env
 
@@ -86,17 +86,19 @@ def _signing_key() -> bytes | None:
     return key if len(key) == MAC_SIZE else None
 
 
-def _translator(env: jinja2.Environment) -> Callable[[str, str], str]:
-    """Material's `lang.t(key)`, from Material's own language macros, each key looked up once.
+def _translator(env: jinja2.Environment, own: dict[str, str]) -> Callable[[str, str], str]:
+    """Material's `lang.t(key)`: `own` (our catalogs' text), else Material's language macros; each key looked up once.
 
     templates/theme/partials/language.html calls this: Material's macro builds its whole table of
     about 100 strings on every call, some 30 times a page.
     """
     @cache
     def translate(language: str, key: str) -> str:
-        own: Any = env.get_template(f"partials/languages/{language}.html").module  # Material's macro `t`
+        if key in own:  # where Material's file is wrong or still English (render.THEME_STRINGS)
+            return own[key]
+        material: Any = env.get_template(f"partials/languages/{language}.html").module  # Material's macro `t`
         english: Any = env.get_template("partials/languages/en.html").module
-        return str(own.t(key) or english.t(key) or key)
+        return str(material.t(key) or english.t(key) or key)
 
     return translate
 

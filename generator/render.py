@@ -8,9 +8,11 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
+from .chrome import Link, NotFound, not_found_chrome
 from .config import SiteConfig
 from .errors import Collector
 from .i18n import _, gettext_for
@@ -25,6 +27,12 @@ JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # No attr_list: a heading's {#id} is read by generator.markdown_ext (the only attribute form editors have).
 MARKDOWN_EXTENSIONS: list[Any] = ["tables", "fenced_code", "md_in_html", "admonition", "pymdownx.magiclink",
                                   {"toc": {"permalink": True, "toc_depth": 2}}]
+# Material's strings (its `lang.t` keys) that its language files have wrong or in English, from our
+# catalogs instead (mkdocs_hooks.py); the English text is Material's own.
+THEME_STRINGS = {"action.skip": _("Skip to content"), "top": _("Back to top"),
+                 "search.result.initializer": _("Initializing search"),
+                 "search.result.more.one": _("1 more on this page"),
+                 "search.result.more.other": _("# more on this page"), "search.result.term.missing": _("Missing")}
 
 
 @dataclass(frozen=True)
@@ -214,19 +222,39 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "theme": theme,
         "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"] + (["banner/banner.css"] if banner_reopen
                                                                                else []),
-        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/compare.js",
-                             "assets/javascripts/language.js"]
+        # compare.js is loaded by the one page that uses it, the history (partials/policy-compare.html).
+        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/language.js"]
         + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
         # Copies: mkdocs empties the {name: config} entries it reads (and YAML would alias shared ones).
-        "markdown_extensions": [*deepcopy(MARKDOWN_EXTENSIONS),
+        "markdown_extensions": [*_page_extensions(t),
                                 {"generator.markdown_ext": {"lang": lang, "reuse": deepcopy(MARKDOWN_EXTENSIONS)}}],
         "nav": nav,
         "validation": {"links": {"absolute_links": "relative_to_docs", "anchors": "warn",
                                  "unrecognized_links": "warn"}},
         "extra": {"alternate": alternates, "generator": False,
-                  "policygen": {"brand": brand_id, "lang": lang, "banner_reopen": banner_reopen}},
+                  "policygen": {"brand": brand_id, "lang": lang, "banner_reopen": banner_reopen,
+                                "theme_strings": {key: t(text) for key, text in THEME_STRINGS.items()},
+                                "not_found": not_found(config, brand_id, lang).meta()}},
     }
+
+
+def _page_extensions(t: Callable[[str], str]) -> list[Any]:
+    """MARKDOWN_EXTENSIONS with the heading permalinks' title in the site's language."""
+    extensions = deepcopy(MARKDOWN_EXTENSIONS)
+    for extension in extensions:
+        if isinstance(extension, dict) and "toc" in extension:
+            extension["toc"]["permalink_title"] = t(_("Permanent link"))
+    return extensions
+
+
+def not_found(config: SiteConfig, brand_id: str, lang: str) -> NotFound:
+    """The 404 page's content: links to the brand's policies and home pages, by paths from the root."""
+    brand = config.brands[brand_id]
+    home = urlsplit(language_url(config, brand_id, lang)).path
+    policies = tuple(Link(f"{home}{pid}/", config.policies[pid].title[lang]) for pid in brand.policies)
+    languages = {code: urlsplit(language_url(config, brand_id, code)).path for code in config.brand_languages(brand_id)}
+    return not_found_chrome(gettext_for(lang), brand.name, home, policies, languages)
 
 
 def language_url(config: SiteConfig, brand_id: str, lang: str) -> str:

@@ -24,8 +24,8 @@ def search(browser, url: str, query: str) -> list[str]:
     page.wait_for_load_state("networkidle")  # the search worker has loaded its index
     page.keyboard.press("s")  # Material's shortcut to the search box
     meta = "document.querySelector('.md-search-result__meta').textContent.trim()"
-    # Wait for the worker: the line says "Initializing search" until the index is loaded.
-    page.wait_for_function(f"!{meta}.startsWith('Initializing')", timeout=10000)
+    # Wait for the worker: the line says "Initializing search" (in the page's language) until the index is loaded.
+    page.wait_for_function(f"!['Initializing search', 'Đang chuẩn bị tìm kiếm'].includes({meta})", timeout=10000)
     prompt = page.locator(".md-search-result__meta").inner_text().strip()
     box = page.locator("input.md-search__input")
     # The whole query at once, then one key: typed letter by letter, the line below could change for
