@@ -79,6 +79,7 @@ def redline_html(t: Gettext, n: Callable[[str, str, int], str], lang: str, resul
     summary = ", ".join(n(*COUNTS[s], counts[s]) % {"n": counts[s]} for s in COUNTS if counts[s])
     before, after = numbers(old, lang), numbers(new, lang)
     texts = (sources(old, lang), sources(new, lang))
+    refs = (labels(old, lang), labels(new, lang)) if new.meta.numbering != "none" else ({}, {})
     said = {"-": t(_("deleted:")), "+": t(_("inserted:"))}
     items, blocks = [], []
     for change in result.changed:
@@ -89,16 +90,16 @@ def redline_html(t: Gettext, n: Callable[[str, str, int], str], lang: str, resul
         items.append(f'<li><a href="#{anchor}">{name}</a> ({label})</li>')
         blocks.append(f'<section class="policy-change policy-change--{escape(change.status)}" id="{anchor}"><h2>'
                       f'{name} <span class="policy-change__status">{label}</span></h2>'
-                      f'{_where(t, change, before, after)}{_body(change, texts, said)}</section>')
+                      f'{_where(t, change, refs)}{_body(change, texts, said)}</section>')
     return Markup(f'{REDLINE_START}<p class="policy-changes__summary">{escape(summary)}</p>'
                   f'<ul>{"".join(items)}</ul>{"".join(blocks)}</div>')
 
 
-def _where(t: Gettext, change: Change, before: dict[str, str], after: dict[str, str]) -> str:
-    """Where a clause's number was and is, when that is news: removed, moved or renumbered."""
-    was, now = before.get(change.id, ""), after.get(change.id, "")
+def _where(t: Gettext, change: Change, refs: tuple[dict[str, str], dict[str, str]]) -> str:
+    """Where a clause was and is, when that is news: removed, moved or renumbered ("mục 3" -> "mục 5")."""
+    was, now = refs[0].get(change.id, ""), refs[1].get(change.id, "")
     if change.status == "removed" and was:
-        text = t(_("Numbered %(was)s in the previous version.")) % {"was": was}
+        text = t(_("This was %(was)s in the previous version.")) % {"was": was}
     elif change.status in ("moved", "changed") and was and now and was != now:
         text = t(_("Moved from %(was)s to %(now)s.")) % {"was": was, "now": now}
     else:

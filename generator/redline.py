@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -35,8 +35,11 @@ CHILDREN = {"ul": {"li"}, "ol": {"li"}, "table": {"thead", "tbody", "tr"}, "thea
 FLOW = frozenset({"div", "li", "td", "th", "blockquote", "dd", "section"})  # may hold blocks and text
 BLOCKS = frozenset({"p", "ul", "ol", "table", "blockquote", "pre", "dl", "div", "hr", "h1", "h2", "h3", "h4", "h5",
                     "h6"})
-NO_TEXT = frozenset({"ul", "ol", "table", "thead", "tbody", "tr", "dl"})
+WRAPPERS = {"ul": ("li",), "ol": ("li",), "table": ("tr", "td"), "thead": ("tr", "td"), "tbody": ("tr", "td"),
+            "tr": ("td",), "dl": ("dd",)}  # what holds deleted text found where only these elements may be
+NO_TEXT = frozenset(WRAPPERS)
 REMOVED_CLASS = "policy-removed"
+MAX_EDITS = 2000  # Myers' search costs (tokens × edits): past this, a change is a rewrite
 
 
 @dataclass(frozen=True)
@@ -95,34 +98,92 @@ def clause_html(source: str) -> str:
     return clean_html(markdown.Markdown(extensions=list(EDITOR_EXTENSIONS)).convert(source))
 
 
-def lcs(a: list[Token], b: list[Token]) -> list[Op]:
-    """The token-level differences from `a` to `b` (rule 2)."""
-    head = 0
-    while head < len(a) and head < len(b) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    x, y = a[head:len(a) - tail], b[head:len(b) - tail]
-    n, m = len(x), len(y)
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        row, below = table[i], table[i + 1]
-        for j in range(m - 1, -1, -1):
-            row[j] = below[j + 1] + 1 if x[i] == y[j] else max(below[j], row[j + 1])
-    ops: list[Op] = [("=", t) for t in a[:head]]
+def compare(a: list[Token], b: list[Token]) -> list[Op]:
+    """The token-level differences from `a` to `b` (rule 2): whole blocks first, then tokens where blocks differ."""
+    units_a, units_b = _units(a), _units(b)
+    old_keys, new_keys = [_key(a, span) for span in units_a], [_key(b, span) for span in units_b]
+    ops: list[Op] = []
+    old_run: list[Token] = []
+    new_run: list[Token] = []
     i = j = 0
-    while i < n or j < m:
-        if i < n and j < m and x[i] == y[j]:
-            ops.append(("=", x[i]))
-            i, j = i + 1, j + 1
-        elif j < m and (i == n or table[i][j + 1] >= table[i + 1][j]):
-            ops.append(("+", y[j]))
+    for op in _myers(old_keys, new_keys, len(old_keys) + len(new_keys)) or []:
+        if op == "=":
+            ops += _tokens_diff(old_run, new_run) + [("=", t) for t in a[slice(*units_a[i])]]
+            old_run, new_run, i, j = [], [], i + 1, j + 1
+        elif op == "-":
+            old_run, i = old_run + a[slice(*units_a[i])], i + 1
+        else:
+            new_run, j = new_run + b[slice(*units_b[j])], j + 1
+    return ops + _tokens_diff(old_run, new_run)
+
+
+def _units(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The spans of the top-level elements and of the text between them."""
+    spans, depth, start = [], 0, 0
+    for index, token in enumerate(tokens):
+        depth += 1 if token.kind == "<" else -1 if token.kind == "/" else 0
+        if depth <= 0:
+            spans.append((start, index + 1))
+            depth, start = 0, index + 1
+    if start < len(tokens):
+        spans.append((start, len(tokens)))
+    return spans
+
+
+def _key(tokens: list[Token], span: tuple[int, int]) -> str:
+    return "\x00".join(t.kind + t.text for t in tokens[span[0]:span[1]])
+
+
+def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
+    """Token by token where blocks differ; a change too large to align reads as all deleted, all inserted."""
+    script = _myers([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
+    if script is None:
+        return [("-", t) for t in old] + [("+", t) for t in new]
+    ops: list[Op] = []
+    i = j = 0
+    for op in script:
+        if op == "+":
+            ops.append(("+", new[j]))
             j += 1
         else:
-            ops.append(("-", x[i]))
+            ops.append((op, old[i]))
             i += 1
-    return ops + [("=", t) for t in a[len(a) - tail:]]
+            j += op == "="
+    return ops
+
+
+def _myers(x: list[str], y: list[str], limit: int) -> list[str] | None:
+    """A shortest edit script ("=", "-", "+" per step) from Myers' O(ND) algorithm; None past `limit` edits."""
+    n, m = len(x), len(y)
+    v, trace = {1: 0}, []
+    for d in range(min(n + m, limit) + 1):
+        trace.append(dict(v))
+        for k in range(-d, d + 1, 2):
+            i = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
+            j = i - k
+            while i < n and j < m and x[i] == y[j]:
+                i, j = i + 1, j + 1
+            v[k] = i
+            if i >= n and j >= m:
+                return _path(trace, n, m)
+    return None
+
+
+def _path(trace: list[dict[int, int]], n: int, m: int) -> list[str]:
+    """The edit script that Myers' search found, walked back from the end."""
+    script: list[str] = []
+    i, j = n, m
+    for d in range(len(trace) - 1, 0, -1):
+        v, k = trace[d], i - j
+        down = k == -d or (k != d and v[k - 1] < v[k + 1])
+        prev_k = k + 1 if down else k - 1
+        prev_i = v[prev_k]
+        prev_j = prev_i - prev_k
+        mid_i = prev_i if down else prev_i + 1
+        script += ["="] * (i - mid_i) + ["+" if down else "-"]
+        i, j = prev_i, prev_j
+    script += ["="] * i
+    return script[::-1]
 
 
 def _groups(ops: list[Op]) -> list[list[Op]]:
@@ -217,7 +278,7 @@ def clean_up(ops: list[Op]) -> list[Op]:
 
 def diff_html(old: str, new: str) -> list[Op]:
     """The cleaned-up token differences between two clause texts' HTML."""
-    return clean_up(lcs(tokenize(old), tokenize(new)))
+    return clean_up(compare(tokenize(old), tokenize(new)))
 
 
 def _pairs(ops: list[Op]) -> dict[int, int]:
@@ -251,27 +312,50 @@ class _Writer:
     said: dict[str, str]  # "-"/"+" -> "deleted:"/"inserted:" for screen readers
     out: list[str]
     stack: list[str]
-    mark: str = ""  # the <del> or <ins> open, if any
+    mark: str = ""  # the <del> or <ins> open, if any: "-" or "+", "-s" or "+s" if it holds only space so far
+    opened: int = 0  # where in `out` its start tag is
+    wrapped: list[str] = field(default_factory=list)  # elements opened to hold deleted text where none may be
 
     def close(self) -> None:
         if self.mark:
-            self.out.append("</del>" if self.mark == "-" else "</ins>")
+            self.out.append("</del>" if self.mark.startswith("-") else "</ins>")
             self.mark = ""
 
     def text(self, op: str, text: str, tag: str = "") -> None:
-        if op == "=" or (not text.strip() and ("\n" in text or self.stack[-1] in NO_TEXT)):
+        space = not text.strip()
+        if op == "=" or (space and self.stack[-1] in NO_TEXT):  # where only whitespace may be, it means nothing
             self.close()
-            self.out.append(escape(text))
+            if op != "-":
+                self.out.append(escape(text))
             return
-        if self.mark != op or tag:
+        if self.stack[-1] in NO_TEXT:  # deleted text between items or rows: in an item or cell of its own
             self.close()
-            name = "del" if op == "-" else "ins"
-            self.out.append(f'<{name}{tag}><span class="visually-hidden">{escape(self.said[op])} </span>')
+            for name in WRAPPERS[self.stack[-1]]:
+                self.out.append(f'<{name} class="{REMOVED_CLASS}">')
+                self.stack.append(name)
+                self.wrapped.append(name)
+        if self.mark == op + "s" and not space and not tag:  # the change goes on with words: announce it
+            self.out[self.opened] = f'<{"del" if op == "-" else "ins"}><span class="visually-hidden">' \
+                                    f'{escape(self.said[op])} </span>'
             self.mark = op
+        if self.mark.rstrip("s") != op or tag:
+            self.close()
+            self.opened = len(self.out)
+            # A change that starts with a line break or a space is not announced or painted for it alone.
+            name, kind = ("del" if op == "-" else "ins"), (' class="policy-space"' if space and not tag else tag)
+            said = "" if space and not tag else f'<span class="visually-hidden">{escape(self.said[op])} </span>'
+            self.out.append(f"<{name}{kind}>{said}")
+            self.mark = op + ("s" if space and not tag else "")
         self.out.append(escape(text))
 
-    def tag(self, token: Token, removed: bool = False) -> None:
+    def unwrap(self) -> None:
         self.close()
+        while self.wrapped:
+            self.out.append(f"</{self.wrapped.pop()}>")
+            self.stack.pop()
+
+    def tag(self, token: Token, removed: bool = False) -> None:
+        self.unwrap()
         if token.kind == "/":
             self.out.append(token.text)
             if self.stack[-1] == token.name:
@@ -305,7 +389,7 @@ def render(ops: list[Op], said: dict[str, str]) -> str:
             writer.tag(token)
         elif token.kind == ">" and _allowed(writer.stack[-1], token.name):
             writer.tag(token, removed=True)
-    writer.close()
+    writer.unwrap()
     return "".join(writer.out)
 
 
@@ -316,4 +400,4 @@ def clause_redline(old: str, new: str, said: dict[str, str]) -> str:
 
 def text_redline(old: str, new: str, said: dict[str, str]) -> str:
     """A plain text's redline (a clause title): its words marked, escaped."""
-    return render(clean_up(lcs(tokenize(escape(old)), tokenize(escape(new)))), said)
+    return render(clean_up(compare(tokenize(escape(old)), tokenize(escape(new)))), said)
