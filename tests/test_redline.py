@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -110,12 +111,13 @@ def _corpus_sections(path: Path) -> dict[str, str]:
 def _corpus_pairs() -> list[tuple[str, str, str]]:
     """Every changed section between consecutive versions of the corpus documents (Vietnamese and English)."""
     pairs = []
-    for folder, pattern in (("mozilla/websites_privacy_notice", "*/vi.md"), ("mozilla/subscription_services_tos", "*/vi.md"),
+    for folder, pattern in (("mozilla/websites_privacy_notice", "*/vi.md"),
+                            ("mozilla/subscription_services_tos", "*/vi.md"),
                             ("opentermsarchive/bumble-privacy-policy", "*.md")):
-        versions = sorted((CORPUS / folder).glob(pattern))
-        for before, after in zip(versions, versions[1:]):
+        for before, after in itertools.pairwise(sorted((CORPUS / folder).glob(pattern))):
             old, new = _corpus_sections(before), _corpus_sections(after)
-            pairs += [(f"{after.relative_to(CORPUS)} {h[:40]}", old[h], new[h]) for h in new if h in old and old[h] != new[h]]
+            pairs += [(f"{after.relative_to(CORPUS)} {h[:40]}", old[h], new[h])
+                      for h in new if h in old and old[h] != new[h]]
     return pairs
 
 
