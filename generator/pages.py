@@ -76,14 +76,13 @@ def _heads(ui: _Ui, timelines: dict[Key, Timeline], shown: dict[str, Version], a
 
 def _with_alternates(plan: SitePlan, plans: list[SitePlan], heads: dict[str, seo.Seo],
                      hreflang: dict[str, dict[str, str]], site_url: str, pages: jinja2.Environment) -> SitePlan:
-    """Give every page the address of its counterpart in each other language (for the switcher), its
-    head for search engines (`seo`), and the site its sitemap."""
+    """Give every page its counterparts for the switcher and its `seo` head; give the site its sitemap."""
     files = dict(plan.files)
     for path, text in plan.files.items():
         if not path.endswith(".md") or not text.startswith("---\n"):
             continue
         alternates = {other.lang: _counterpart(path, other.files) for other in plans if other is not plan}
-        head = f"seo: {json.dumps(heads[path].meta(hreflang[path]), ensure_ascii=False)}\n" if path in heads else ""
+        head = f"seo: {json.dumps(heads[path].meta(), ensure_ascii=False)}\n" if path in heads else ""
         files[path] = "---\nalternates: " + json.dumps(alternates) + "\n" + head + text[4:]
     files["sitemap.xml"] = pages.get_template("sitemap.xml.j2").render(
         entries=seo.sitemap_entries(heads, hreflang, site_url))

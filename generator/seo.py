@@ -32,9 +32,9 @@ class Seo:
     description: str
     title: str = ""  # the <title> before the site name, when it is not the page's title
 
-    def meta(self, alternates: dict[str, str]) -> dict[str, Any]:
-        """The page metadata the theme reads; `alternates`: its hreflang counterparts (language: URL)."""
-        return {**asdict(self), "alternates": alternates}
+    def meta(self) -> dict[str, Any]:
+        """The page metadata the theme reads (hreflang is in the sitemap only)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -115,12 +115,9 @@ def _version_description(words: Words, version: Version, current: Version) -> st
 
 def alternates(pages: dict[str, dict[str, Seo]], site_urls: dict[str, str], first: str
                ) -> dict[str, dict[str, dict[str, str]]]:
-    """Each page's hreflang counterparts (language: absolute URL), by language and file: only pages that point back.
-
-    A page and its counterpart have the same address in each language and are both their own
-    canonical address (a text that is the version in force in one language only has none).
-    `first`: the default language, whose page is also the `x-default`.
-    """
+    """Each page's hreflang counterparts (language: absolute URL), by language and file: only pages that point back."""
+    # A pair is the same address in each language, each its own canonical address: a text that is the
+    # version in force in one language only has none. The default language's page is the x-default.
     found: dict[str, dict[str, dict[str, str]]] = {}
     for lang, own in pages.items():
         found[lang] = {}
