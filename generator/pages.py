@@ -14,6 +14,7 @@ import jinja2
 from babel.core import Locale
 from markupsafe import Markup
 
+from . import seo
 from .changes import STATUS, clause_name, labels, numbers, redline_html
 from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import SiteConfig
@@ -33,7 +34,7 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
                consent: dict[str, list[Snippet]], sri: str, banner: dict[str, Any] | None = None,
                memo: Memo | None = None) -> list[SitePlan]:
     """Plans for every language of one brand."""
-    plans = []
+    plans, heads = [], {}
     consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
     for lang in config.brand_languages(brand_id):
         ui = _Ui(config, brand_id, lang, pages, memo or Memo({}, ""))
@@ -54,19 +55,36 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
         files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
         reopen = banner["reopen"][lang] if banner else ""
+        heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict, reopen)))
-    return [_with_alternates(plan, plans) for plan in plans]
+    site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
+    hreflang = seo.alternates(heads, site_urls, config.codes[0])
+    return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)
+            for plan in plans]
 
 
-def _with_alternates(plan: SitePlan, plans: list[SitePlan]) -> SitePlan:
-    """Give every page the address of its counterpart in each other language (for the switcher)."""
+def _heads(ui: _Ui, timelines: dict[Key, Timeline], shown: dict[str, Version], as_of: dt.date, has_consent: bool
+           ) -> dict[str, seo.Seo]:
+    """What search engines read of every page of one language's site, by page file."""
+    brand = ui.config.brands[ui.brand_id]
+    return seo.site_pages(seo.Words(ui.t, ui.date, brand.name, ""), {p: ui.title(p) for p in shown},
+                          {p: timelines[(ui.brand_id, p, ui.lang)] for p in shown}, shown, as_of,
+                          brand.legal_name[ui.lang], has_consent)
+
+
+def _with_alternates(plan: SitePlan, plans: list[SitePlan], heads: dict[str, seo.Seo],
+                     hreflang: dict[str, dict[str, str]], site_url: str, pages: jinja2.Environment) -> SitePlan:
+    """Give every page its counterparts for the switcher and its `seo` head; give the site its sitemap."""
     files = dict(plan.files)
     for path, text in plan.files.items():
         if not path.endswith(".md") or not text.startswith("---\n"):
             continue
         alternates = {other.lang: _counterpart(path, other.files) for other in plans if other is not plan}
-        files[path] = "---\nalternates: " + json.dumps(alternates) + "\n" + text[4:]
+        head = f"seo: {json.dumps(heads[path].meta(), ensure_ascii=False)}\n" if path in heads else ""
+        files[path] = "---\nalternates: " + json.dumps(alternates) + "\n" + head + text[4:]
+    files["sitemap.xml"] = pages.get_template("sitemap.xml.j2").render(
+        entries=seo.sitemap_entries(heads, hreflang, site_url))
     return replace(plan, files=files)
 
 

@@ -216,6 +216,9 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
     return {
         "site_name": brand.name,
         "site_url": language_url(config, brand_id, lang),
+        # The description of a page without one of its own (the 404 page): the home page's.
+        "site_description": t(_("The policies that apply to the services of %(company)s.")) % {
+            "company": brand.legal_name[lang]},
         "use_directory_urls": True,
         "strict": strict,
         "copyright": f"© {brand.legal_name[lang]}",

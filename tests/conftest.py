@@ -101,3 +101,29 @@ def two_version_site(root: Path) -> Path:
     repo.commit("AUP: strong passwords")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     return root / "site"
+
+
+def translated_version_site(root: Path) -> Path:
+    """The mini fixture at `root` with a second AUP version in both languages (2026-11-21) and a third in
+    English only (2026-11-22, a corrected translation), built as of 2026-11-22; the site folder.
+
+    So the Vietnamese AUP in force (2026-11-21) is archived in English, and English has a version
+    and a changes page that Vietnamese has not: the cases hreflang must leave out.
+    """
+    import datetime as dt
+
+    from generator.build import BuildOptions, build
+
+    shutil.copytree(FIXTURES / "mini", root)
+    repo = ContentRepo(root)
+    repo.commit("Fixture mini")
+    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
+    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
+    for lang in ("vi", "en"):
+        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-21\nsummary: Strong passwords.")
+    repo.commit("AUP: strong passwords")
+    repo.edit("content/en/aup.md", "keep strong passwords", "keep their strong passwords")
+    repo.edit("content/en/aup.md", "updated: 2026-11-21", "updated: 2026-11-22")
+    repo.commit("AUP (en): translation corrected")
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
+    return root / "site"
