@@ -8,6 +8,7 @@ so the same version always makes the same bytes.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,8 @@ FOLDER = HERE.parent / "templates" / "pdf"
 SOURCES = (FOLDER / "version.html.j2", FOLDER / "print.css", HERE / "pdf.py", HERE / "markdown_ext.py",
            HERE / "markup.py", HERE / "render.py")
 PACKAGES = ("weasyprint", "pydyf", "fonttools", "markdown", "pymdown-extensions", "nh3")
+# A link to another policy, as render.policy_link writes it: from the docs root, to its Markdown page.
+DOCS_LINK_RE = re.compile(r'href="/([^"#]*?)(?:index\.md)?(#[^"]*)?"')
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class PdfVersion:
     effective: str
     sha256: str  # the version's hash, as consent records and versions.lock have it
     url: str  # the version page's permanent address
+    site_url: str  # the address of the site it belongs to (a brand's, in one language)
     numbering: str
     body: str  # the published Markdown
     labels: PdfLabels
@@ -82,7 +86,7 @@ def pdf_versions(config: SiteConfig, brand_id: str, lang: str, timelines: dict[K
                 found.append(PdfVersion(
                     f"{policy}/{v.id}/{pdf_name(policy, v.id)}", lang, brand.name, brand.legal_name[lang],
                     v.meta.title, v.id, long_date(v.meta.updated, lang), long_date(v.meta.effective, lang), v.sha256,
-                    f"{site_url}{policy}/{v.id}/", v.meta.numbering, v.body, labels))
+                    f"{site_url}{policy}/{v.id}/", site_url, v.meta.numbering, v.body, labels))
     return found
 
 
@@ -103,7 +107,8 @@ def version_html(version: PdfVersion) -> str:
     start = f'<div class="{BODY_CLASS}" data-numbering="{version.numbering}" markdown="1">'
     source = f"{start}\n\n{version.body}\n\n</div>\n"  # as the page holds it (policy.md.j2)
     # The body passed the allowlist (markdown_ext.Sanitize): it is markup, not text to escape.
-    body = Markup(md.convert(source))
+    # A printed link leaves the site: to another policy, it goes to that policy's page on the site.
+    body = Markup(DOCS_LINK_RE.sub(lambda m: f'href="{version.site_url}{m[1]}{m[2] or ""}"', md.convert(source)))
     return _environment().get_template("version.html.j2").render(v=version, body=body)
 
 

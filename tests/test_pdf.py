@@ -112,7 +112,7 @@ def test_a_pdf_is_the_same_bytes_every_time_and_fetches_nothing(monkeypatch: pyt
     body = "Điều khoản.\n\n<img src=\"https://tracker.example/x.png\">\n\n[x](https://tracker.example/)\n"
     version = pdf.PdfVersion("p/2026-01-02/p-2026-01-02.pdf", "vi", "ACME", "Công ty ACME", "Chính sách",
                              "2026-01-02", "ngày 2 tháng 1 năm 2026", "ngày 2 tháng 1 năm 2026", "0" * 64,
-                             "https://acme.example/p/2026-01-02/", "articles", body, labels)
+                             "https://acme.example/p/2026-01-02/", "https://acme.example/", "articles", body, labels)
     html = pdf.version_html(version).replace("</body>", '<img src="https://tracker.example/y.png">'
                                              '<link rel="stylesheet" href="file:///etc/passwd"></body>')
     monkeypatch.setattr(pdf, "version_html", lambda _version: html)
