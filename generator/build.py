@@ -295,17 +295,13 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
     stage = new_stage(site_dir)
     sites: list[SitePlan] = []
     changed: set[str] = set()
-    pdfs: dict[str, dict[str, PdfVersion]] = {}  # each site's PDFs by cache key
     maker = PdfMaker(cache, pool)
 
     def to_build() -> Iterator[SitePlan]:
         for brand in ready.brands:
             plans = ready.plan_brand(brand)
             sites.extend(plans)
-            for site in plans:
-                pdfs[f"{brand}/{site.lang}"] = ready.pdfs(brand, site.lang)
-                prints[f"{brand}/{site.lang}"] = fingerprint(site, ready.options.root, cache.tools,
-                                                             sorted(pdfs[f"{brand}/{site.lang}"]))
+            prints.update(_fingerprints(ready, plans, cache.tools, maker))
             same = {site.lang for site in plans if last.get(f"{brand}/{site.lang}") == prints[f"{brand}/{site.lang}"]
                     and site_folder(site_dir, site).is_dir()}
             if len(same) < len(plans):
@@ -313,8 +309,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
                 # Largest first: a worker that is done sooner takes the larger of the next brand's sites.
                 yield from sorted((s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans)),
                                   key=_size, reverse=True)
-                for site in plans:  # queued behind the brand's sites, made while the next brands are planned
-                    maker.make(pdfs[f"{brand}/{site.lang}"])
+                maker.make(brand)  # queued behind its sites, made while the next brands are planned
         # Pure results, right whatever becomes of this build: saved while the last sites build.
         cache.save_versions(ready.reader)
         cache.save_pages(ready.memo)
@@ -322,11 +317,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
     try:
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
                             cache.tools, pool, report)
-        if built < len(sites):
-            report(f"reused {len(sites) - built} unchanged site(s) of the last build")
-        _place_pdfs(maker, [s for s in sites if s.brand in changed], pdfs, stage, report)
-        if ready.pdf_tools and not ready.options.brands:  # every site's PDFs are known: forget the others
-            cache.keep_pdfs({key for found in pdfs.values() for key in found})
+        _sites_done(ready, sites, built, [s for s in sites if s.brand in changed], stage, cache, maker, report)
         swap(stage, site_dir, sorted(changed))
     finally:
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
@@ -364,14 +355,24 @@ def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None =
     return digest.hexdigest()
 
 
-def _place_pdfs(maker: PdfMaker, sites: list[SitePlan], pdfs: dict[str, dict[str, PdfVersion]], stage: Path,
-                report: Report) -> None:
-    """Keep the PDFs made meanwhile, and link every staged site's PDFs beside its pages."""
+def _fingerprints(ready: Prepared, plans: list[SitePlan], tools: str, maker: PdfMaker) -> dict[str, str]:
+    """Each site's fingerprint (`fingerprint`), by brand/lang; `maker` takes note of its PDFs."""
+    return {f"{site.brand}/{site.lang}": fingerprint(site, ready.options.root, tools,
+                                                     maker.want(site, ready.pdfs(site.brand, site.lang)))
+            for site in plans}
+
+
+def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list[SitePlan], stage: Path,
+                cache: BuildCache, maker: PdfMaker, report: Report) -> None:
+    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones."""
+    if built < len(sites):
+        report(f"reused {len(sites) - built} unchanged site(s) of the last build")
     made = maker.finish()
     if made:
         report(f"made {made} PDF(s)")
-    for site in sites:
-        maker.place(site_folder(stage, site), pdfs[f"{site.brand}/{site.lang}"])
+    maker.place(staged, stage)
+    if ready.pdf_tools and not ready.options.brands:  # every site's PDFs are known: forget the others
+        cache.keep_pdfs(maker.keys())
 
 
 def _size(site: SitePlan) -> int:

@@ -13,6 +13,8 @@ from .cache import BuildCache
 from .errors import BuildError, Problem
 from .pdf import PdfVersion, render_pdf
 from .publish import place
+from .render import SitePlan
+from .sites import site_folder
 
 
 class PdfMaker:
@@ -20,15 +22,22 @@ class PdfMaker:
 
     def __init__(self, cache: BuildCache, pool: ProcessPoolExecutor | None) -> None:
         self.cache, self.pool = cache, pool
+        self.wanted: dict[tuple[str, str], dict[str, PdfVersion]] = {}  # (brand, lang) -> its PDFs by key
         self.pending: dict[str, tuple[PdfVersion, Future[bytes] | bytes | Exception]] = {}
 
-    def make(self, versions: dict[str, PdfVersion]) -> None:
-        """Start making the PDFs (by key) that no earlier build made; here at once without workers."""
-        for key, version in versions.items():
-            if key in self.pending or self.cache.pdf(key) is not None:
-                continue
-            made = self.pool.submit(render_pdf, version) if self.pool is not None else _render(version)
-            self.pending[key] = (version, made)
+    def want(self, site: SitePlan, versions: dict[str, PdfVersion]) -> list[str]:
+        """Take note of a site's PDFs (by key); their keys, for its fingerprint."""
+        self.wanted[(site.brand, site.lang)] = versions
+        return sorted(versions)
+
+    def make(self, brand: str) -> None:
+        """Start making a brand's PDFs that no earlier build made; here and at once without workers."""
+        for (owner, _lang), versions in self.wanted.items():
+            for key, version in versions.items():
+                if owner != brand or key in self.pending or self.cache.pdf(key) is not None:
+                    continue
+                made = self.pool.submit(render_pdf, version) if self.pool is not None else _render(version)
+                self.pending[key] = (version, made)
 
     def finish(self) -> int:
         """Wait for the PDFs being made and keep them; how many were made."""
@@ -47,15 +56,20 @@ class PdfMaker:
         count, self.pending = len(self.pending), {}
         return count
 
-    def place(self, folder: Path, versions: dict[str, PdfVersion]) -> None:
-        """Link a site's PDFs (made and kept) into its folder in the stage."""
-        files = {}
-        for key, version in versions.items():
-            path = self.cache.pdf(key)
-            if path is None:
-                raise BuildError([_problem(version, FileNotFoundError("not made"))])
-            files[version.path] = path
-        place(folder, files)
+    def place(self, sites: list[SitePlan], stage: Path) -> None:
+        """Link the sites' PDFs (made and kept) beside their versions' pages in the stage."""
+        for site in sites:
+            files = {}
+            for key, version in self.wanted.get((site.brand, site.lang), {}).items():
+                path = self.cache.pdf(key)
+                if path is None:
+                    raise BuildError([_problem(version, FileNotFoundError("not made"))])
+                files[version.path] = path
+            place(site_folder(stage, site), files)
+
+    def keys(self) -> set[str]:
+        """The keys of every PDF the sites have."""
+        return {key for versions in self.wanted.values() for key in versions}
 
 
 def _render(version: PdfVersion) -> bytes | Exception:
