@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 import urllib.request
 from pathlib import Path
@@ -98,6 +99,16 @@ def test_a_rebuild_after_a_new_version_makes_only_its_pdfs(site: Path, tmp_path:
         assert _pdf_path(root / "site", *version).stat().st_ino in inodes, version
     for brand in ("acme", "beta"):
         assert "mạnh, riêng." in _text(_pdf_path(root / "site", brand, "aup", "vi", "2026-11-23"))
+
+
+def test_policygen_build_no_pdf_takes_the_pdfs_and_their_links_away(site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(site.parent, root, symlinks=True)
+    run = [sys.executable, "-m", "generator", "build", "--jobs", "1", "--as-of", AS_OF.isoformat(), "--no-pdf"]
+    result = subprocess.run(run, cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not list((root / "site").rglob("*.pdf"))
+    assert ".pdf" not in (root / "site/acme/aup/history/index.html").read_text(encoding="utf-8")
 
 
 def test_a_pdf_is_the_same_bytes_every_time_and_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
