@@ -117,7 +117,8 @@ def render_pdf(version: PdfVersion) -> bytes:
     weasyprint, offline = _weasyprint()
     stylesheet = weasyprint.CSS(string=_stylesheet(), url_fetcher=offline())
     document = weasyprint.HTML(string=version_html(version), base_url=version.url, url_fetcher=offline())
-    data: bytes = document.write_pdf(stylesheets=[stylesheet])
+    # Tagged: a screen reader reads its headings, lists and tables as such (about a fifth more bytes).
+    data: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_tags=True)
     return data
 
 

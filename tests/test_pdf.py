@@ -66,6 +66,7 @@ def test_the_pdf_has_the_vietnamese_text_and_dates_in_embedded_fonts(site: Path)
     fonts = subprocess.run(["pdffonts", str(new)], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all("DejaVu" in line and " yes yes yes " in line for line in fonts), fonts  # embedded, unicode
     info = subprocess.run(["pdfinfo", str(new)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info), info  # for screen readers
     assert re.search(r"CreationDate:\s+\w+ Nov 21 17:00:00 2026 UTC", info), info  # the version's date, not now
 
 
