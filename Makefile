@@ -8,15 +8,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site test lint serve screenshots browser catalogs
+.PHONY: site test lint serve screenshots browser pdf-libs catalogs
 
-site: $(STAMP)
+site: $(STAMP) pdf-libs
 	$(BIN)/policygen build
 
 serve: $(STAMP)
 	$(BIN)/policygen serve
 
-test: $(STAMP) browser node_modules/.installed
+test: $(STAMP) browser pdf-libs node_modules/.installed
 	$(BIN)/ruff check generator tests scripts bench
 	$(BIN)/mypy
 	@$(BIN)/pytest; rc=$$?; \
@@ -47,6 +47,21 @@ $(STAMP): requirements.lock pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# What WeasyPrint needs to make each version's PDF (Pango, HarfBuzz's font subsetter) and the fonts the PDFs
+# are set in (DejaVu: every Vietnamese letter); pdftotext, with which the tests read the PDFs back.
+pdf-libs:
+	@missing=""; \
+	for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils; do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing:$$missing. Install them (sudo apt-get install$$missing) and retry." >&2; exit 1; \
+	  fi; \
+	fi
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here), and a Java
 # runtime for the Nu Html Checker.

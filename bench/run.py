@@ -3,6 +3,10 @@
     .venv/bin/python bench/run.py            # 3 brands × 5 policies × 30 versions × 2 languages
     .venv/bin/python bench/run.py --small    # a quick run
     .venv/bin/python bench/run.py --stock    # also the stock mkdocs-material build (slow: minutes)
+    .venv/bin/python bench/run.py --no-pdf   # without the separate figures of the versions' PDFs
+
+The build figures are without PDFs (as before they existed); the PDFs' cost is measured apart: a cold
+build with PDFs, per version, and what a rebuild after one new version pays for its PDFs.
 
 Every figure is the median of --runs runs; ratios compare figures from this same run.
 """
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,17 +117,30 @@ def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, fl
                "floor": timed(lambda: markdown_floor(pages), args.runs, setup=os.sync),
                "old floor": timed(lambda: earlier_floor(pages), args.runs, setup=os.sync)}
     figures["unchanged"] = timed(lambda: build(options), args.runs)
-    added = iter(range(versions, versions + args.runs))
+    added = iter(range(versions, versions + 2 * args.runs))
     figures["one new"] = timed(lambda: (add_version(repo, next(added), args), build(options)), args.runs)
+    if args.pdf:
+        figures.update(measure_pdfs(options, repo, added, fresh_clone, args))
     if args.stock:
         figures["stock"] = stock_mkdocs(pages, work / f"stock-{versions}")
     return figures
+
+
+def measure_pdfs(options: BuildOptions, repo: Path, added, fresh_clone, args: argparse.Namespace
+                 ) -> dict[str, float]:
+    """The PDFs' cost: a cold build with them, and a rebuild with them after one new version (two PDFs)."""
+    with_pdfs = replace(options, pdf=True)
+    cold = timed(lambda: build(with_pdfs), args.runs, setup=fresh_clone)
+    count = len(list(options.site_dir.rglob("*.pdf")))
+    one_new = timed(lambda: (add_version(repo, next(added), args), build(with_pdfs)), args.runs)
+    return {"pdf build": cold, "pdfs": count, "pdf one new": one_new}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="2 brands × 2 policies × 6 versions")
     parser.add_argument("--stock", action="store_true", help="also time a stock mkdocs-material build")
+    parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the figures of the PDFs")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     args.brands, args.policies, args.versions = (2, 2, 6) if args.small else (3, 5, 30)
@@ -145,6 +163,12 @@ def main() -> None:
         print(f"  cold build / stock mkdocs-material:     {full['build'] / full['stock']:.2f}")
     print(f"  rebuild, nothing changed / cold build:  {full['unchanged'] / full['build']:.3f}")
     print(f"  rebuild after one new version / cold:   {full['one new'] / full['build']:.3f}")
+    if "pdf build" in full:
+        print(f"  PDFs ({full['pdfs']:.0f}, one per version and language), cold build with them: "
+              f"{full['pdf build']:.2f} s")
+        print(f"  PDFs' cost per version (cold):          {(full['pdf build'] - full['build']) / full['pdfs']:.3f} s")
+        print(f"  PDFs' cost in a rebuild after one new version (its 2 PDFs): "
+              f"{full['pdf one new'] - full['one new']:.2f} s")
     print(f"  build time when versions double:        × {full['build'] / half['build']:.2f}")
     print(f"  history read when versions double:      × {full['history'] / half['history']:.2f}")
     print(f"  peak memory: this process {peak:.0f} MB, largest worker process {children:.0f} MB")

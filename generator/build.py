@@ -18,7 +18,7 @@ import jinja2
 
 from .assemble import Publication, assemble
 from .banner import banner_css, banner_json
-from .cache import BuildCache, build_date, tools_digest
+from .cache import BuildCache, build_date, pdf_tools_digest, tools_digest
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
@@ -27,6 +27,10 @@ from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
 from .model import BannerWording, Wording
 from .pages import VIETNAM, plan_brand
+from .pdf import PACKAGES as PDF_PACKAGES
+from .pdf import SOURCES as PDF_SOURCES
+from .pdf import PdfVersion, pdf_versions
+from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
@@ -61,6 +65,9 @@ class BuildOptions:
     as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
     drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
     record: bool = True  # add newly published versions to versions.lock
+    # Each published version also as a PDF. `policygen build` makes them unless --no-pdf; a build called
+    # from Python (serve's previews, the tests' fixture sites, the benchmark) asks for them when it wants them.
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,12 +109,19 @@ class Prepared:
     unpublished: list[str]
     reader: VersionReader
     memo: Memos
+    pdf_tools: str = ""  # what every PDF depends on besides its version (cache.pdf_tools_digest); "": no PDFs
 
     def plan_brand(self, brand: str) -> list[SitePlan]:
         """The plans of one brand's sites (one per language)."""
         return plan_brand(self.config, brand, self.lines, self.as_of, self.pages, str(TEMPLATES / "theme"),
                           self.options.strict, self.options.drafts, self.consent.get(brand, {}), self.sri,
-                          self.banners.get(brand), self.memo.brand(brand))
+                          self.banners.get(brand), self.memo.brand(brand), bool(self.pdf_tools))
+
+    def pdfs(self, brand: str, lang: str) -> dict[str, PdfVersion]:
+        """The PDFs of one site, by cache key (none if this build makes no PDFs)."""
+        if not self.pdf_tools:
+            return {}
+        return {v.key(self.pdf_tools): v for v in pdf_versions(self.config, brand, lang, self.lines)}
 
 
 def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
@@ -160,8 +174,9 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
+    pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
     return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
-                    reader, memo)
+                    reader, memo, pdf_tools)
 
 
 def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
@@ -224,7 +239,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     site_dir = options.site_dir.resolve()
     cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
     last = cache.record()
-    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of)))
+    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf))
     inputs = cache.inputs(options.root, settings, last.get("copies", []))
     if inputs and last.get("inputs") == inputs and all((site_dir / b).is_dir() for b in last["brands"]):
         for message in last["messages"]:
@@ -280,13 +295,13 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
     stage = new_stage(site_dir)
     sites: list[SitePlan] = []
     changed: set[str] = set()
+    maker = PdfMaker(cache, pool)
 
     def to_build() -> Iterator[SitePlan]:
         for brand in ready.brands:
             plans = ready.plan_brand(brand)
             sites.extend(plans)
-            for site in plans:
-                prints[f"{brand}/{site.lang}"] = fingerprint(site, ready.options.root, cache.tools)
+            prints.update(_fingerprints(ready, plans, cache.tools, maker))
             same = {site.lang for site in plans if last.get(f"{brand}/{site.lang}") == prints[f"{brand}/{site.lang}"]
                     and site_folder(site_dir, site).is_dir()}
             if len(same) < len(plans):
@@ -294,6 +309,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
                 # Largest first: a worker that is done sooner takes the larger of the next brand's sites.
                 yield from sorted((s for s in plans if s.lang not in same or not _reuse(s, site_dir, stage, plans)),
                                   key=_size, reverse=True)
+                maker.make(brand)  # queued behind its sites, made while the next brands are planned
         # Pure results, right whatever becomes of this build: saved while the last sites build.
         cache.save_versions(ready.reader)
         cache.save_pages(ready.memo)
@@ -301,8 +317,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
     try:
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
                             cache.tools, pool, report)
-        if built < len(sites):
-            report(f"reused {len(sites) - built} unchanged site(s) of the last build")
+        _sites_done(ready, sites, built, [s for s in sites if s.brand in changed], stage, cache, maker, report)
         swap(stage, site_dir, sorted(changed))
     finally:
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
@@ -327,15 +342,37 @@ def diff_report(root: Path, revisions: str, fmt: str) -> str:
     return {"markdown": to_markdown, "json": to_json, "html": to_html}[fmt](changes)
 
 
-def fingerprint(site: SitePlan, root: Path, tools: str) -> str:
-    """Everything a site's output depends on: its pages, its config, `tools` and the build date (sitemap)."""
+def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None = None) -> str:
+    """Everything a site's output depends on: its pages, its config, `tools`, the build date (sitemap), its PDFs."""
     digest = hashlib.sha256(f"{tools}\0{build_date()}\0".encode())
+    if pdfs:  # their keys (pdf.PdfVersion.key); a site without PDFs keeps the fingerprint it had
+        digest.update("\0".join(pdfs).encode())
     for rel, text in sorted(site.files.items()):
         digest.update(f"{rel}\0{text}\0".encode())
     for rel, source in sorted(site.copies.items()):
         digest.update(rel.encode() + (root / source).read_bytes())
     digest.update(json.dumps(site.mkdocs, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+def _fingerprints(ready: Prepared, plans: list[SitePlan], tools: str, maker: PdfMaker) -> dict[str, str]:
+    """Each site's fingerprint (`fingerprint`), by brand/lang; `maker` takes note of its PDFs."""
+    return {f"{site.brand}/{site.lang}": fingerprint(site, ready.options.root, tools,
+                                                     maker.want(site, ready.pdfs(site.brand, site.lang)))
+            for site in plans}
+
+
+def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list[SitePlan], stage: Path,
+                cache: BuildCache, maker: PdfMaker, report: Report) -> None:
+    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones."""
+    if built < len(sites):
+        report(f"reused {len(sites) - built} unchanged site(s) of the last build")
+    made = maker.finish()
+    if made:
+        report(f"made {made} PDF(s)")
+    maker.place(staged, stage)
+    if ready.pdf_tools and not ready.options.brands:  # every site's PDFs are known: forget the others
+        cache.keep_pdfs(maker.keys())
 
 
 def _size(site: SitePlan) -> int:

@@ -45,6 +45,16 @@ def tools_digest() -> str:
     return digest.hexdigest()
 
 
+def pdf_tools_digest(sources: tuple[Path, ...], packages: tuple[str, ...]) -> str:
+    """What every PDF depends on besides its version's values: its template, stylesheet, code and packages."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    for name in packages:
+        digest.update(f"{name}={_version(name)}\0".encode())
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def build_date() -> str:
     """The date mkdocs stamps the sitemap with: SOURCE_DATE_EPOCH, else today (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
@@ -124,6 +134,23 @@ class BuildCache:
         for brand, memo in memos.brands.items():
             if memo.changed():
                 self._save(f"pages/{brand}.json", {"salt": memos.salt, "pages": memo.used})
+
+    def pdf(self, key: str) -> Path | None:
+        """The PDF kept under `key` (cache key of everything its bytes depend on), if there is one."""
+        path = self.dir / "pdf" / f"{key}.pdf"
+        return path if path.is_file() else None
+
+    def save_pdf(self, key: str, data: bytes) -> Path:
+        """Keep a PDF under its key; where it is (the site hard-links it: it is never written again)."""
+        path = self.dir / "pdf" / f"{key}.pdf"
+        self._write(path, data)
+        return path
+
+    def keep_pdfs(self, keys: set[str]) -> None:
+        """Delete the kept PDFs that no site has any more (of versions' values or tools now gone)."""
+        for path in self.dir.glob("pdf/*.pdf"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
 
     def _load(self, name: str, decode: Callable[[dict[str, Any]], T], redo: str) -> T | None:
         """A cache file's content, decoded and checked; None if it is absent or unusable (saying so)."""

@@ -41,9 +41,11 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The date the build treats as today, for effective dates (default: SOURCE_DATE_EPOCH, "
                    "else today in Vietnam).")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also publish each version as a PDF beside its page (each is made once and kept).")
 @click.pass_context
 def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int,
-          as_of: dt.datetime | None) -> None:
+          as_of: dt.datetime | None, pdf: bool) -> None:
     """Validate all content, read every published version from git, then build every brand's site.
 
     The build is atomic: if anything is wrong, nothing in the site folder changes.
@@ -53,7 +55,7 @@ def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: P
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
-                           as_of=as_of.date() if as_of else None)
+                           as_of=as_of.date() if as_of else None, pdf=pdf)
     built = _run(ctx, lambda: run_build(options, report=lambda msg: click.echo(f"  {msg}", err=True)),
                  site_dir)
     click.echo(f"Built {len(built)} site(s) into {site_dir}/ in {time.monotonic() - started:.1f}s: "

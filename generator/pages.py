@@ -23,6 +23,7 @@ from .diff import diff_sections
 from .i18n import _, gettext_for, long_date, ngettext_for
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
+from .pdf import pdf_name
 from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
 from .versions import Key, Timeline, Version
 
@@ -32,12 +33,12 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese cale
 def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
                pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
                consent: dict[str, list[Snippet]], sri: str, banner: dict[str, Any] | None = None,
-               memo: Memo | None = None) -> list[SitePlan]:
-    """Plans for every language of one brand."""
+               memo: Memo | None = None, pdfs: bool = False) -> list[SitePlan]:
+    """Plans for every language of one brand (`pdfs`: the history pages link each version's PDF)."""
     plans, heads = [], {}
     consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
     for lang in config.brand_languages(brand_id):
-        ui = _Ui(config, brand_id, lang, pages, memo or Memo({}, ""))
+        ui = _Ui(config, brand_id, lang, pages, memo or Memo({}, ""), pdfs)
         files: dict[str, str] = {}
         shown = {}
         for policy in config.brands[brand_id].policies:
@@ -115,8 +116,10 @@ def _url(path: str) -> str:
 class _Ui:
     """What every page of one brand and language is rendered with."""
 
-    def __init__(self, config: SiteConfig, brand_id: str, lang: str, pages: jinja2.Environment, memo: Memo) -> None:
+    def __init__(self, config: SiteConfig, brand_id: str, lang: str, pages: jinja2.Environment, memo: Memo,
+                 pdfs: bool = False) -> None:
         self.config, self.brand_id, self.lang, self.pages, self.memo = config, brand_id, lang, pages, memo
+        self.pdfs = pdfs  # every published version has a PDF beside its page (pdf.py)
         self.t = gettext_for(lang)
         self.n = ngettext_for(lang)
         authority = config.brand_authority(brand_id)
@@ -190,7 +193,8 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
     """Every version of a policy, newest first, with links to its text and its changes."""
     rows = [{"id": v.id, "updated": ui.date(v.meta.updated), "effective": ui.date(v.meta.effective),
              "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
-             "has_previous": timeline.previous(v) is not None} for v in reversed(timeline.versions)]
+             "has_previous": timeline.previous(v) is not None,
+             "pdf": pdf_name(policy, v.id) if ui.pdfs and not v.draft else ""} for v in reversed(timeline.versions)]
     labels = {"added": ui.t(STATUS["added"]), "removed": ui.t(STATUS["removed"]), "changed": ui.t(STATUS["changed"]),
               "moved": ui.t(STATUS["moved"]), "none": ui.t(_("No clause changed.")),
               "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:"))}

@@ -47,6 +47,18 @@ def new_stage(site_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
 
 
+def place(folder: Path, files: dict[str, Path]) -> None:
+    """Hard-link kept files (the PDFs) into a site's folder in the stage; one already there is the same file."""
+    for rel, source in files.items():
+        target = folder / rel
+        if target.exists():  # the site was reused: its output, with this file, is linked in already
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # a file system without hard links
+            shutil.copy2(source, target)
+
 
 def _remove_all(paths: list[Path]) -> None:
     for path in paths:

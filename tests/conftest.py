@@ -84,9 +84,10 @@ def mini(make_repo) -> ContentRepo:
     return make_repo("mini")
 
 
-def two_version_site(root: Path) -> Path:
+def two_version_site(root: Path, pdf: bool = False) -> Path:
     """The mini fixture at `root`, with a second version of the shared AUP (so there are a version selector,
-    archived, changes and history pages), built as of 2026-11-22; the site folder."""
+    archived, changes and history pages), built as of 2026-11-22 (with each version's PDF if `pdf`); the site
+    folder."""
     import datetime as dt
 
     from generator.build import BuildOptions, build
@@ -99,7 +100,7 @@ def two_version_site(root: Path) -> Path:
     for lang in ("vi", "en"):
         repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
     repo.commit("AUP: strong passwords")
-    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22), pdf=pdf))
     return root / "site"
 
 

@@ -41,8 +41,9 @@ def sites(tmp_path_factory) -> Path:
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22\nmaterial: true")
     mini.commit("AUP: strong passwords")
     for repo in (real, mini):
+        # With PDFs, as `policygen build` publishes: the history pages' links to them are checked too.
         build(BuildOptions(root=repo.root, site_dir=out / "site", jobs=2, strict=True, record=False,
-                           as_of=dt.date(2026, 11, 22)))
+                           as_of=dt.date(2026, 11, 22), pdf=True))
     return out / "site"
 
 
