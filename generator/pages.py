@@ -15,15 +15,16 @@ from babel.core import Locale
 from markupsafe import Markup, escape
 
 from .chrome import changes_chrome, history_chrome, policy_chrome
-from .config import SiteConfig
+from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import PolicyDiff, diff_sections
 from .i18n import _, _n, clause_label, gettext_for, heading_number, long_date, ngettext_for
+from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS, REDLINE_START
 from .memo import Memo
 from .model import number_clauses
 from .parse import REF_RE
-from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
+from .render import SitePlan, brand_css, brand_values, language_url, mkdocs_config, readable_colour, subdir
 from .versions import Key, Timeline, Version
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
@@ -53,11 +54,20 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of, banner))
         if banner:
             files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
-        files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
+        files.update(_look(config, brand_id))
         reopen = banner["reopen"][lang] if banner else ""
-        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
+        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, picture_copies(config.brands[brand_id]),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict, reopen)))
     return [_with_alternates(plan, plans) for plan in plans]
+
+
+def _look(config: SiteConfig, brand_id: str) -> dict[str, str]:
+    """The files that give a site the brand's look: its colours, and its monogram when it has no logo."""
+    brand = config.brands[brand_id]
+    files = {"assets/brand.css": brand_css(brand.colour)}
+    if not brand.logo:
+        files[MONOGRAM] = monogram_svg(brand.name, readable_colour(brand.colour))
+    return files
 
 
 def _with_alternates(plan: SitePlan, plans: list[SitePlan]) -> SitePlan:
@@ -159,10 +169,13 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
 def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, banner: str | None,
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
+    brand = ui.config.brands[ui.brand_id]
     values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "banner": banner,
               "draft": version.draft, "has_previous": not version.draft and timeline.previous(version) is not None,
               "upcoming": {"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
-              "is_translation": ui.is_translation, "authority_name": ui.authority_name}
+              "is_translation": ui.is_translation, "authority_name": ui.authority_name,
+              "brand": brand.name, "legal_name": brand.legal_name[ui.lang],
+              "url": f"{language_url(ui.config, ui.brand_id, ui.lang)}{version.policy}/{version.id}/"}
     return ui.render(
         # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
         "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, is_current=is_current,
@@ -317,6 +330,9 @@ def _fence(texts: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+_NO_BANNER = BannerDef(policy="none", purposes=["necessary"])
+
+
 def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
                   banner: dict[str, Any] | None) -> dict[str, str]:
     """The fragments, the manifest and the page that shows them to the web team."""
@@ -328,6 +344,7 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
         "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip()), "demo": Markup(" ".join(h.split()))}
                                 for f, h in fragments.items()], sri=sri,
         as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
+        optional=[p for p in (ui.config.brands[ui.brand_id].banner or _NO_BANNER).purposes if p != "necessary"],
         fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
     return files
 
