@@ -330,7 +330,9 @@ def _fence(texts: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-_NO_BANNER = BannerDef(policy="none", purposes=["necessary"])
+def _optional_purposes(banner: BannerDef | None) -> list[str]:
+    """The banner's purposes that need consent (for the consent page's example of reading the choice)."""
+    return [p for p in banner.purposes if p != "necessary"] if banner else []
 
 
 def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
@@ -344,7 +346,7 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
         "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip()), "demo": Markup(" ".join(h.split()))}
                                 for f, h in fragments.items()], sri=sri,
         as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
-        optional=[p for p in (ui.config.brands[ui.brand_id].banner or _NO_BANNER).purposes if p != "necessary"],
+        optional=_optional_purposes(ui.config.brands[ui.brand_id].banner),
         fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
     return files
 

@@ -213,6 +213,7 @@ def test_the_banner_never_covers_the_focused_element(site, screen):
     stops = []
     for _ in range(50):  # around the whole page, more than once
         page.keyboard.press("Tab")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         state = page.evaluate(COVERED)
         if state is not None:
             stops.append(state)

@@ -125,8 +125,10 @@
 
   function target() {
     // Nothing had the focus: the visitor's place is the clause the address points to (#id), if any.
-    var id = decodeURIComponent(location.hash.slice(1));
-    return id ? document.getElementById(id) : null;
+    try {
+      var id = decodeURIComponent(location.hash.slice(1));
+      return id ? document.getElementById(id) : null;
+    } catch (error) { return null; }  // an address with a broken %-escape
   }
 
   function close() {
