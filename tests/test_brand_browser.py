@@ -51,6 +51,7 @@ def open_page(site, path: str, screen: dict, consent: bool = True):
         context.add_init_script(f"localStorage.setItem('policy-consent:beta', '{choice}')")
     page = context.new_page()
     page.goto(url + path)
+    page.evaluate("() => window.PolicyConsent ? PolicyConsent.ready : null")
     return context, page
 
 

@@ -22,6 +22,7 @@
   var configUrl = new URL((script && script.getAttribute("data-config")) || "../../banner/banner.json",
                           script ? script.src : location.href);
   var config = null, root = null, returnFocus = null, spacer = null, resizing = null, scrollPadding = "";
+  var wanted = false;
   var MARGIN = 8;  // px kept between a focused element and the banner
 
   function key() { return "policy-consent:" + config.brand; }
@@ -113,7 +114,7 @@
   }
 
   function open() {
-    if (!config) { return; }
+    if (!config) { wanted = true; return; }  // asked for before its texts arrived: opened when they do
     close();
     returnFocus = document.activeElement;
     if (!returnFocus || returnFocus === document.body) { returnFocus = target(); }
@@ -216,7 +217,7 @@
       return response.json();
     }).then(function (data) {
       config = data;
-      if (!current()) { open(); }
+      if (wanted || !current()) { open(); }
       return config;
     })
   };
