@@ -84,27 +84,42 @@ def _rendered(config: SiteConfig, brand_id: str, lang: str, wording: BannerWordi
 
 
 def banner_css(colour: str) -> str:
-    """The banner's stylesheet: accept and reject look alike; the brand colour, readable."""
+    """The banner's stylesheet: accept and reject look alike; the brand colour, readable.
+
+    At most 40 % of the screen's height: the text scrolls inside, the buttons stay in view. Never printed.
+    """
     c = readable_colour(colour)
     return f""".policy-banner {{
-  position: fixed; inset: auto 0 0 0; z-index: 10000; max-height: 80vh; overflow: auto;
+  position: fixed; inset: auto 0 0 0; z-index: 10000; max-height: 40vh; max-height: 40dvh;
+  display: flex; flex-direction: column; box-sizing: border-box;
   background: #fff; color: #1a1a1a; border-top: 4px solid {c}; box-shadow: 0 -2px 12px rgba(0, 0, 0, .25);
-  padding: 1rem; font: 16px/1.5 system-ui, sans-serif;
+  padding: .75rem 1rem; font: 16px/1.5 system-ui, sans-serif;
 }}
 .policy-banner[hidden] {{ display: none; }}
-.policy-banner__inner {{ max-width: 60rem; margin: 0 auto; }}
-.policy-banner h2 {{ font-size: 1.15rem; margin: 0 0 .5rem; }}
-.policy-banner p {{ margin: 0 0 .75rem; }}
+.policy-banner-spacer {{ flex: none; }}
+.policy-banner__inner {{
+  display: flex; flex-direction: column; gap: .5rem; min-height: 0; width: 100%; max-width: 60rem; margin: 0 auto;
+}}
+.policy-banner__body {{ overflow: auto; min-height: 0; }}
+.policy-banner h2 {{ font-size: 1.15rem; margin: 0 0 .25rem; }}
+.policy-banner p {{ margin: 0 0 .5rem; }}
 .policy-banner a {{ color: {c}; text-decoration: underline; }}
-.policy-banner fieldset {{ border: 0; margin: 0 0 .75rem; padding: 0; }}
+.policy-banner fieldset {{ border: 0; margin: 0; padding: 0; }}
 .policy-banner label {{ display: block; margin: .25rem 0; }}
 .policy-banner__description {{ display: block; margin-left: 1.6rem; color: #444; font-size: .9em; }}
-.policy-banner__buttons {{ display: flex; flex-wrap: wrap; gap: .5rem; }}
+.policy-banner__buttons {{ display: flex; flex-wrap: wrap; gap: .5rem; flex: none; }}
 .policy-banner button {{
-  flex: 1 1 12rem; min-height: 44px; padding: .5rem 1rem; font: inherit; cursor: pointer;
+  flex: 1 1 6em; min-height: 44px; padding: .25rem .5rem; font: inherit; line-height: 1.25; cursor: pointer;
   border: 2px solid {c}; border-radius: 4px; background: {c}; color: #fff;
 }}
 .policy-banner button:focus-visible, .policy-banner a:focus-visible, .policy-banner input:focus-visible {{
   outline: 3px solid #1a1a1a; outline-offset: 2px;
+}}
+@media (max-width: 30rem) {{
+  .policy-banner {{ padding: .5rem .75rem; font-size: 15px; }}
+  .policy-banner h2 {{ font-size: 1rem; }}
+}}
+@media print {{
+  .policy-banner, .policy-banner-spacer {{ display: none !important; }}
 }}
 """

@@ -72,6 +72,17 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """What a printed version carries above its text: who publishes it, which version, its permanent address."""
+
+    brand: str
+    legal_name: str
+    version: str
+    url_label: str
+    url: str  # "" for a draft: it has no address of its own yet
+
+
+@dataclass(frozen=True)
 class Chrome:
     """Everything a page shows besides its text: before it (after the title) and after it."""
 
@@ -80,6 +91,7 @@ class Chrome:
     versions: Versions | None = None
     notices: tuple[Notice, ...] = ()
     compare: Compare | None = None
+    printed: Printed | None = None  # shown on paper only
 
     def meta(self) -> dict[str, Any]:
         """The page metadata the theme reads."""
@@ -98,7 +110,9 @@ def policy_chrome(t: Translate, date: Callable[[Any], str], page: dict[str, Any]
         links.append(Link(f"{to}{vid}/changes/", t(_("What changed"))))
     versions = Versions(t(_("Versions")), f"{to}versions.json", to, vid,
                         t(_("Version of %(date)s")) % {"date": date(meta.updated)}, tuple(links))
-    return Chrome(tuple(stamp), versions=versions, notices=tuple(_notices(t, date, page)))
+    printed = Printed(page["brand"], page["legal_name"], versions.current, t(_("Permanent address")),
+                      "" if page["draft"] else page["url"])
+    return Chrome(tuple(stamp), versions=versions, notices=tuple(_notices(t, date, page)), printed=printed)
 
 
 def _notices(t: Translate, date: Callable[[Any], str], page: dict[str, Any]) -> list[Notice]:

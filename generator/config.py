@@ -193,6 +193,8 @@ class BrandDef(_Schema):
     """Postal address in each language, if published."""
     logo: str | None = None
     """Path of the logo image, relative to the repository root (SVG or PNG)."""
+    favicon: str | None = None
+    """Path of the browser tab icon, relative to the repository root (SVG or PNG; default: the logo)."""
     languages: list[str] | None = None
     """Languages this brand publishes (default: all site languages)."""
     authoritative_language: str | None = None

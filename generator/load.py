@@ -87,29 +87,31 @@ def load_config(path: Path, root: Path) -> SiteConfig:
     config = parse_config(doc, rel)
     errors = Collector()
     for brand_id, brand in config.brands.items():
-        if brand.logo is not None and (problem := _logo_problem(brand.logo, root)) is not None:
-            errors.add(rel, doc.line_of(("brands", brand_id, "logo")), *problem)
+        for field in ("logo", "favicon"):
+            picture = getattr(brand, field)
+            if picture is not None and (problem := _logo_problem(picture, root, field)) is not None:
+                errors.add(rel, doc.line_of(("brands", brand_id, field)), *problem)
     errors.raise_if_any(ConfigError)
     return config
 
 
-def _logo_problem(logo: str, root: Path) -> tuple[str, str] | None:
-    """Why a brand's logo cannot be published (message, hint): where it is, its type, its content."""
+def _logo_problem(logo: str, root: Path, field: str = "logo") -> tuple[str, str] | None:
+    """Why a brand's logo or favicon (`field`) cannot be published (message, hint): where, its type, its content."""
     path = root / logo
     if not path.resolve().is_relative_to(root.resolve()):
-        return (f"logo {logo!r} is outside the repository",
+        return (f"{field} {logo!r} is outside the repository",
                 "Put the logo in the repository and give its path relative to the root.")
     if not path.is_file():
-        return (f"logo file {logo!r} does not exist",
+        return (f"{field} file {logo!r} does not exist",
                 "Give a path relative to the repository root, such as assets/logo.svg.")
     if path.suffix.lower() not in (".svg", ".png"):
-        return "the logo must be an SVG or PNG file", "Convert it to SVG or PNG."
+        return f"the {field} must be an SVG or PNG file", "Convert it to SVG or PNG."
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return f"cannot read logo {logo!r} ({exc.strerror})", "Check that the file is readable."
+        return f"cannot read {field} {logo!r} ({exc.strerror})", "Check that the file is readable."
     problem = logo_problem(path.suffix, data)
-    return (f"logo {logo!r} is refused: {problem[0]}", problem[1]) if problem else None
+    return (f"{field} {logo!r} is refused: {problem[0]}", problem[1]) if problem else None
 
 
 def load_content(config: SiteConfig, content_dir: Path, root: Path) -> Content:

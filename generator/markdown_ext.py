@@ -25,6 +25,8 @@ REDLINE_START = '<div class="policy-changes">'  # the changes pages' redline (pa
 DEMO_START = '<div class="policy-consent-demo">'  # the consent page's live snippet (pages.consent_files)
 PRERENDERED = (REDLINE_START, DEMO_START)
 XREF_CLASS = "xref"
+URL_CLASS = "policy-url"  # a link whose text is its address: printed once (policy.css)
+SCHEME_RE = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4")
 ALL_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BODY_START_RE = re.compile(rf'^<div class="{BODY_CLASS}"[^<>]*\bmarkdown="1"[^<>]*>$')
@@ -70,6 +72,21 @@ class ClauseNumbers(Treeprocessor):
             if number is not None:
                 _prefix(heading, heading_number(number.parts, style, self.lang))
         return {cid: clause_label(n.parts, style, self.lang) for cid, n in numbers.items()}
+
+
+class ShownAddresses(Treeprocessor):
+    """Mark the links whose text is their own address, so that print does not add the address again."""
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if href and _bare(href) == _bare("".join(link.itertext())):
+                link.set("class", " ".join([*(link.get("class") or "").split(), URL_CLASS]))
+
+
+def _bare(address: str) -> str:
+    """An address as a reader compares it: without its scheme and trailing slash."""
+    return SCHEME_RE.sub("", address.strip()).rstrip("/").lower()
 
 
 class HeadingIds(Treeprocessor):
@@ -193,6 +210,7 @@ class PolicyExtension(Extension):
         md.treeprocessors.register(ClauseNumbers(md, self.getConfig("lang")), "policy_numbers", 7)
         # Right before toc (5), which makes no id for a heading that has one.
         md.treeprocessors.register(HeadingSlugs(md), "policy_heading_slugs", 6)
+        md.treeprocessors.register(ShownAddresses(md), "policy_shown_addresses", 6.5)
         blocks: dict[str, str] = {}
         # Last, after the stash is restored (raw_html, 30): everything the page holds passes the allowlist.
         md.postprocessors.register(Sanitize(md, blocks), "policy_sanitize", 1)

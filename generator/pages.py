@@ -17,14 +17,15 @@ from markupsafe import Markup
 from . import seo
 from .changes import STATUS, clause_name, labels, numbers, redline_html
 from .chrome import changes_chrome, history_chrome, policy_chrome
-from .config import SiteConfig
+from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import diff_sections
 from .i18n import _, gettext_for, long_date, ngettext_for
+from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
 from .pdf import pdf_name
-from .render import SitePlan, brand_css, brand_values, language_url, logo_copies, mkdocs_config, subdir
+from .render import SitePlan, brand_css, brand_values, language_url, mkdocs_config, readable_colour, subdir
 from .versions import Key, Timeline, Version
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
@@ -54,10 +55,10 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of, banner))
         if banner:
             files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
-        files["assets/brand.css"] = brand_css(config.brands[brand_id].colour)
+        files.update(_look(config, brand_id))
         reopen = banner["reopen"][lang] if banner else ""
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
-        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, logo_copies(config, brand_id),
+        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, picture_copies(config.brands[brand_id]),
                               mkdocs_config(config, brand_id, lang, theme_dir, strict, reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
@@ -72,6 +73,15 @@ def _heads(ui: _Ui, timelines: dict[Key, Timeline], shown: dict[str, Version], a
     return seo.site_pages(seo.Words(ui.t, ui.date, brand.name, ""), {p: ui.title(p) for p in shown},
                           {p: timelines[(ui.brand_id, p, ui.lang)] for p in shown}, shown, as_of,
                           brand.legal_name[ui.lang], has_consent)
+
+
+def _look(config: SiteConfig, brand_id: str) -> dict[str, str]:
+    """The files that give a site the brand's look: its colours, and its monogram when it has no logo."""
+    brand = config.brands[brand_id]
+    files = {"assets/brand.css": brand_css(brand.colour)}
+    if not brand.logo:
+        files[MONOGRAM] = monogram_svg(brand.name, readable_colour(brand.colour))
+    return files
 
 
 def _with_alternates(plan: SitePlan, plans: list[SitePlan], heads: dict[str, seo.Seo],
@@ -179,10 +189,13 @@ def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, draft
 def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, banner: str | None,
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
+    brand = ui.config.brands[ui.brand_id]
     values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "banner": banner,
               "draft": version.draft, "has_previous": not version.draft and timeline.previous(version) is not None,
               "upcoming": {"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
-              "is_translation": ui.is_translation, "authority_name": ui.authority_name}
+              "is_translation": ui.is_translation, "authority_name": ui.authority_name,
+              "brand": brand.name, "legal_name": brand.legal_name[ui.lang],
+              "url": f"{language_url(ui.config, ui.brand_id, ui.lang)}{version.policy}/{version.id}/"}
     return ui.render(
         # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
         "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, is_current=is_current,
@@ -256,6 +269,11 @@ def _fence(texts: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _optional_purposes(banner: BannerDef | None) -> list[str]:
+    """The banner's purposes that need consent (for the consent page's example of reading the choice)."""
+    return [p for p in banner.purposes if p != "necessary"] if banner else []
+
+
 def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
                   banner: dict[str, Any] | None) -> dict[str, str]:
     """The fragments, the manifest and the page that shows them to the web team."""
@@ -267,6 +285,7 @@ def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, a
         "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip()), "demo": Markup(" ".join(h.split()))}
                                 for f, h in fragments.items()], sri=sri,
         as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
+        optional=_optional_purposes(ui.config.brands[ui.brand_id].banner),
         fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
     return files
 

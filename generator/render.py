@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ from .chrome import Link, NotFound, not_found_chrome
 from .config import SiteConfig
 from .errors import Collector
 from .i18n import _, gettext_for
+from .identity import footer, pictures
 from .markup import check_text, escape_markdown
 from .model import Resolved
 from .sandbox import EditorTemplateError, render, sandbox
@@ -153,12 +154,6 @@ def _check_output(result: str, path: str, line: int, errors: Collector) -> None:
                    found.hint)
 
 
-def logo_copies(config: SiteConfig, brand_id: str) -> dict[str, str]:
-    """The brand's logo, copied into the site as assets/logo.<ext>."""
-    logo = config.brands[brand_id].logo
-    return {f"assets/logo{PurePosixPath(logo).suffix.lower()}": logo} if logo else {}
-
-
 def subdir(config: SiteConfig, lang: str) -> str:
     """The default language is served at the root, the others under /<lang>/."""
     return "" if lang == config.codes[0] else lang
@@ -209,8 +204,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
                              # another host from every page before any consent.
                              "font": False,
                              "features": ["search.highlight", "navigation.top", "toc.follow"]}
-    if brand.logo:
-        theme["logo"] = f"assets/logo{PurePosixPath(brand.logo).suffix.lower()}"
+    # Never Material's book and favicon: the brand's own pictures, else its monogram (identity.py).
+    theme["logo"], theme["favicon"] = pictures(brand)
     nav = [{t(_("Overview")): "index.md"}]
     nav += [{config.policies[pid].title[lang]: f"{pid}/index.md"} for pid in brand.policies]
     return {
@@ -238,7 +233,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "extra": {"alternate": alternates, "generator": False,
                   "policygen": {"brand": brand_id, "lang": lang, "banner_reopen": banner_reopen,
                                 "theme_strings": {key: t(text) for key, text in THEME_STRINGS.items()},
-                                "not_found": not_found(config, brand_id, lang).meta()}},
+                                "not_found": not_found(config, brand_id, lang).meta(),
+                                "footer": footer(config, brand_id, lang).meta()}},
     }
 
 
