@@ -122,6 +122,36 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
     click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--policy", required=True, metavar="ID", help="The policy id (as in site.yml) to import into.")
+@click.option("--brand", default=None, metavar="ID", help="Make it this brand's own policy (default: shared).")
+@click.option("--lang", "langs", multiple=True, required=True, metavar="CODE",
+              help="The language of each FILE, in order; with --history, the languages to look for.")
+@click.option("--history", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder of dated versions (YYYY-MM-DD-x/<lang>.md or YYYY-MM-DD-x.md): one commit each.")
+@click.option("--title", default=None, help="The title, for sources whose text has none (default: site.yml's).")
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Without --history: the `updated` date of the imported text (default: today).")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...], policy: str, brand: str | None, langs: tuple[str, ...],
+            history: Path | None, title: str | None, date: dt.datetime | None, root: Path) -> None:
+    """Bring an existing policy (Markdown or a saved HTML page, one file per language) into content/.
+
+    \b
+    policygen import --policy privacy --lang vi vi.md --lang en en.md
+    policygen import --policy privacy --brand X --lang vi --lang en --history old-versions/
+    """
+    from .importing.report import report
+    from .importing.run import ImportOptions, run_import
+
+    options = ImportOptions(root=root, policy=policy, brand=brand, langs=langs, files=files, history=history,
+                            title=title, date=date.date() if date else None)
+    outcome = _run(ctx, lambda: run_import(options), None)
+    click.echo(report(outcome, root), nl=False)
+
+
 @main.group()
 def consent() -> None:
     """Consent records: prove what a customer agreed to."""

@@ -1,0 +1,55 @@
+"""HTML to our Markdown with markdownify: a page saved from a website, or raw HTML inside a Markdown file."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+from markdownify import markdownify
+
+# What markdownify turns into Markdown we publish: the rest has no equivalent and is reported.
+CONVERTED = {"a", "b", "strong", "i", "em", "br", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th",
+             "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr", "span", "div", "section",
+             "article", "main", "body", "html", "head", "title", "sup", "sub", "u"}
+DROPPED = ("script", "style", "nav", "header", "footer", "noscript", "form", "button", "svg", "iframe", "img")
+TAG_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+OPTIONS = {"heading_style": "ATX", "bullets": "-", "strip": ["img", "u", "span", "sup", "sub"]}
+
+
+def page_to_markdown(html: str) -> tuple[str, list[str]]:
+    """The text of a saved page as Markdown (its `<main>` or `<article>` if it has one); tags with no equivalent."""
+    soup = BeautifulSoup(html, "html.parser")
+    for name in DROPPED:
+        for element in soup.find_all(name):
+            element.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    _mark_heading_ids(root)
+    unknown = sorted({el.name for el in root.find_all(True) if el.name not in CONVERTED})
+    return markdownify(str(root), **OPTIONS).strip() + "\n", unknown
+
+
+def _mark_heading_ids(root: Tag | BeautifulSoup) -> None:
+    """Write each heading's id (its own, or an `<a id>`/`<a name>` inside it) as `{#id}` after its text."""
+    for heading in root.find_all(re.compile(r"^h[1-6]$")):
+        anchor = heading.find("a", attrs={"id": True}) or heading.find("a", attrs={"name": True})
+        ident = heading.get("id") or (anchor.get("id") or anchor.get("name") if anchor else None)
+        if isinstance(ident, str) and ident:
+            heading.append(f" {{#{ident}}}")
+
+
+ELEMENT_RE = re.compile(r"<(a|b|strong|i|em|code)\b[^<>]*>.*?</\1>|<br\s*/?>", re.IGNORECASE)
+
+
+def inline_to_markdown(line: str) -> tuple[str, list[str]]:
+    """A line of Markdown with its raw HTML (links, emphasis, line breaks) made Markdown; tags left over."""
+    if not TAG_RE.search(line):
+        return line, []
+    converted = ELEMENT_RE.sub(_element, line)
+    return converted, sorted({m.group(1).lower() for m in TAG_RE.finditer(converted)})
+
+
+def _element(match: re.Match[str]) -> str:
+    """One element as Markdown; a line break as Markdown's own (two spaces at the end of the line)."""
+    if match.group(1) is None:
+        return "  \n"
+    return markdownify(match.group(0), **OPTIONS).strip()
