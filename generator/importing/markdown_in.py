@@ -61,7 +61,7 @@ def read_markdown(lang: str, source: str, text: str) -> Parsed:
     state.flush()
     if state.breaks:
         state.note(1, f"{state.breaks} line break(s) inside table cells were joined with a space, and lists or "
-                      "headings inside cells made into bullets (•) or bold text",
+                      "headings inside cells joined with semicolons or made bold text",
                    "Check that those cells still read well")
     return _finish(lang, state)
 
@@ -114,7 +114,7 @@ def _attr_line(line: str, number: int, state: _State) -> None:
     if date:
         state.stated = dt.date.fromisoformat(date.group(1))
         shown = state.text.pop() if state.text and state.text[-1].strip() else ""
-        state.note(number, f"the date shown as {shown.strip()!r} became the front matter ({date.group(1)})")
+        state.note(number, f"the date line {shown.strip()!r} was taken out: the page shows the version's dates")
     elif anchor and state.text and state.text[-1].strip():
         ident = anchor.group(1)
         fixed = _fix_id(ident)

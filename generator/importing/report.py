@@ -11,7 +11,7 @@ from .model import Outcome
 
 def decisions(root: Path) -> list[Finding]:
     """The check's findings on the imported content: what the editor must still decide."""
-    return run_check(CheckOptions(root=root, base=None, history=False))
+    return run_check(CheckOptions(root=root))
 
 
 def report(outcome: Outcome, root: Path) -> str:

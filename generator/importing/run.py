@@ -65,8 +65,9 @@ def _history(options: ImportOptions, outcome: Outcome, titles: dict[str, str]) -
     done, memory, rank = gitwrite.imported(options.root), Memory(), 0
     for index, version in enumerate(found):
         rank = rank + 1 if index and found[index - 1].date == version.date else 0
-        outputs = _convert(options, version, memory, outcome, titles)
         name = f"{options.policy}/{version.name}"
+        # Versions already in are still read, so later ones recall the ids their headings were given.
+        outputs = _convert(options, version, memory, Outcome() if name in done else outcome, titles)
         if name in done:
             outcome.skipped.append(version.name)
             continue

@@ -1,0 +1,189 @@
+"""`policygen import`: the converter on small sources, and the real corpus imported with its history and built."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import orjson
+import pytest
+
+from generator.importing.html_in import page_to_markdown
+from generator.importing.ids import Memory, assign, make_id
+from generator.importing.markdown_in import read_markdown
+from generator.importing.report import report
+from generator.importing.run import ImportOptions, run_import
+
+# ../shared/corpus beside the checkout (or beside the folder of worktrees it is in).
+CORPUS = next((p / "shared" / "corpus" for p in Path(__file__).resolve().parents[1:4]
+               if (p / "shared" / "corpus").is_dir()), Path("/nonexistent"))
+SITE = """languages:
+  - code: vi
+    name: Tiếng Việt
+  - code: en
+    name: English
+authoritative_language: vi
+policies:
+  {policy}:
+    title:
+      vi: Chính sách
+      en: Policy
+brands:
+  acme:
+    name: Acme
+    legal_name:
+      vi: Acme
+      en: Acme
+    services:
+      vi: dịch vụ
+      en: services
+    website: https://acme.example
+    site_url: https://acme.example/policies/
+    colour: "#0b5cab"
+    policies: [{policy}]
+    languages: [{langs}]
+"""
+MARKDOWN_SYNTAX = re.compile(r"\]\(|__|\{:|\* \* \*|^[*-] ", re.MULTILINE)
+
+
+def test_setext_anchor_and_stated_date() -> None:
+    """A setext heading becomes a clause, `{: #id }` under a heading is its id, a `datetime` is read."""
+    doc = read_markdown("en", "a.md", "# Title\n\nMay 10, 2022\n{: datetime=\"2022-05-10\" }\n\nIntro.\n\n"
+                                      "Things\n------\n{: #things }\n\nText.\n{: #para }\n\n### Sub\n\nMore.\n")
+    assert doc.title == "Title" and doc.stated == dt.date(2022, 5, 10)
+    assert [(h.level, h.title, h.anchor) for h in doc.headings] == [(2, "Things", "things"), (3, "Sub", None)]
+    assert "{: #para }" in doc.blocks[2].text and "May 10" not in doc.blocks[0].text
+
+
+def test_ids_vietnamese_paired_and_remembered() -> None:
+    """Ids fold Vietnamese (đ → d), pair languages by position, and stay the same in the next version."""
+    assert make_id("Điều khoản đặc biệt") == "dieu-khoan-dac-biet"
+    vi = read_markdown("vi", "vi.md", "## Đồng ý\n\nA.\n\n## Phạm vi {#scope}\n\nB.\n")
+    en = read_markdown("en", "en.md", "## Consent\n\nA.\n\n## Scope\n\nB.\n")
+    memory = Memory()
+    ids, invented = assign([vi, en], memory, "en")
+    assert ids == {"vi": ["consent", "scope"], "en": ["consent", "scope"]}
+    assert [n.message for n in invented] == ["invented id 'consent' for heading 'Consent'"]
+    later = read_markdown("vi", "vi.md", "## Phạm vi\n\nB.\n\n## Đồng ý\n\nA.\n")
+    assert assign([later], memory, "vi") == ({"vi": ["scope", "consent"]}, [])
+
+
+def test_html_page_and_numbered_headings() -> None:
+    """A saved page: its main text, heading ids, a table; numbers typed in headings are taken out."""
+    markdown, unknown = page_to_markdown(
+        "<html><body><nav>Menu</nav><main><h1>Privacy</h1><h2 id='use'>1. Use</h2><p>We <b>use</b> "
+        "<a href='https://x.example'>data</a>.</p><table><tr><th>a</th></tr><tr><td>1<br>2</td></tr></table>"
+        "<video></video></main></body></html>")
+    doc = read_markdown("en", "p.html", markdown)
+    assert unknown == ["video"] and "Menu" not in markdown
+    assert [(h.title, h.anchor, h.numbered) for h in doc.headings] == [("Use", "use", True)]
+    body = "\n".join(block.text for block in doc.blocks)
+    assert "We **use** [data](https://x.example)." in body and "| 1 2 |" in body
+
+
+class _Text(HTMLParser):
+    """The visible text of a page's main content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "\n".join(line.strip() for line in "".join(parser.parts).splitlines())
+
+
+CASES = {
+    "websites": ("mozilla/websites_privacy_notice", ("vi", "en")),
+    "tos": ("mozilla/subscription_services_tos", ("vi", "en")),
+    "bumble": ("opentermsarchive/bumble-privacy-policy", ("en",)),
+}
+
+
+@pytest.fixture
+def imported(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A new git repo with the corpus document `request.param` imported with its history and built."""
+    from generator.build import BuildOptions, build
+
+    folder, langs = CASES[request.param]
+    if not (CORPUS / folder).is_dir():
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    for key in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{key}_NAME", "Editor")
+        monkeypatch.setenv(f"GIT_{key}_EMAIL", "editor@example.invalid")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "site.yml").write_text(SITE.format(policy="privacy", langs=", ".join(langs)), encoding="utf-8")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    options = ImportOptions(root=root, policy="privacy", brand="acme", langs=langs, history=CORPUS / folder)
+    outcome = run_import(options)
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
+    return root, options, outcome, folder, langs
+
+
+def _dates(folder: str, lang: str) -> set[str]:
+    """The version dates of the corpus document in one language."""
+    return {p.name[:10] for p in (CORPUS / folder).iterdir() if (p / f"{lang}.md").is_file() or p.suffix == ".md"}
+
+
+def _published(root: Path, lang: str) -> set[str]:
+    versions = orjson.loads((root / "versions.lock").read_bytes())["versions"]
+    return {key.rsplit("/", 1)[1] for key in versions if key.startswith(f"acme/privacy/{lang}/")}
+
+
+@pytest.mark.parametrize("imported", list(CASES), indirect=True)
+def test_corpus_imported_published_and_clean(imported) -> None:
+    """Every dated version published; tables are tables; changes pages show no Markdown; check's errors reported."""
+    root, options, outcome, folder, langs = imported
+    for lang in langs:
+        assert _published(root, lang) == _dates(folder, lang)
+    site = root / "site" / "acme"
+    changes = sorted(site.rglob("changes/index.html"))
+    assert changes
+    for page in changes:
+        found = MARKDOWN_SYNTAX.search(_text(page))
+        assert found is None, f"{page}: {found.group(0)!r}"
+    if folder.startswith("opentermsarchive"):
+        assert "<table>" in (site / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
+    said = report(outcome, root)
+    assert "policygen check" in said
+    errors = [line for line in said.splitlines() if ": error: " in line]
+    assert errors == [] or folder.startswith("opentermsarchive"), errors  # Bumble's own text: "at:" with no address
+
+
+@pytest.mark.parametrize("imported", ["websites"], indirect=True)
+def test_reimport_changes_nothing(imported) -> None:
+    """Importing the same history again makes no commit and changes no file."""
+    root, options, outcome, folder, langs = imported
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout
+    again = run_import(options)
+    assert again.committed == [] and len(again.skipped) == len(outcome.committed) and again.invented == []
+    assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout == head
+    status = subprocess.run(["git", "status", "--porcelain", "content"], cwd=root, capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+@pytest.mark.xfail(reason="two versions of one day share the id YYYY-MM-DD until the h2/sameday branch "
+                          "(ids like 2026-11-30.2) is merged", strict=True)
+@pytest.mark.parametrize("imported", ["bumble"], indirect=True)
+def test_same_day_versions_both_published(imported) -> None:
+    """Bumble's two recordings of 2023-01-18 are two published versions."""
+    root, options, outcome, folder, langs = imported
+    versions = orjson.loads((root / "versions.lock").read_bytes())["versions"]
+    assert len([k for k in versions if k.startswith("acme/privacy/en/")]) == len(outcome.committed)
