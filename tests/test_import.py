@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from generator.errors import ContentError
 from generator.importing.html_in import page_to_markdown
 from generator.importing.ids import Memory, assign, make_id
 from generator.importing.markdown_in import read_markdown
@@ -130,9 +131,15 @@ def imported(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest
     root = tmp_path / "repo"
     root.mkdir()
     (root / "site.yml").write_text(SITE.format(policy="privacy", langs=", ".join(langs)), encoding="utf-8")
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    for args in (["init", "-q", "-b", "main"], ["add", "site.yml"], ["commit", "-q", "-m", "Site"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
     options = ImportOptions(root=root, policy="privacy", brand="acme", langs=langs, history=CORPUS / folder)
     outcome = run_import(options)
+    if request.param == "tos":  # the English text lost a clause when the Vietnamese one was retired
+        with pytest.raises(ContentError, match="clause 'you-must-be-eligible-3' is missing in the 'en' text"):
+            build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
+        assert any("has no vi text" in note.message for note in outcome.notes)
+        pytest.skip("the editor must decide about the retired Vietnamese text first (the import says so)")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
     return root, options, outcome, folder, langs
 
@@ -150,7 +157,7 @@ def _published(root: Path, lang: str) -> set[str]:
 @pytest.mark.parametrize("imported", list(CASES), indirect=True)
 def test_corpus_imported_published_and_clean(imported) -> None:
     """Every dated version published; tables are tables; changes pages show no Markdown; check's errors reported."""
-    root, options, outcome, folder, langs = imported
+    root, _options, outcome, folder, langs = imported
     for lang in langs:
         assert _published(root, lang) == _dates(folder, lang)
     site = root / "site" / "acme"
@@ -170,7 +177,7 @@ def test_corpus_imported_published_and_clean(imported) -> None:
 @pytest.mark.parametrize("imported", ["websites"], indirect=True)
 def test_reimport_changes_nothing(imported) -> None:
     """Importing the same history again makes no commit and changes no file."""
-    root, options, outcome, folder, langs = imported
+    root, options, outcome, _folder, _langs = imported
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout
     again = run_import(options)
     assert again.committed == [] and len(again.skipped) == len(outcome.committed) and again.invented == []
@@ -184,6 +191,6 @@ def test_reimport_changes_nothing(imported) -> None:
 @pytest.mark.parametrize("imported", ["bumble"], indirect=True)
 def test_same_day_versions_both_published(imported) -> None:
     """Bumble's two recordings of 2023-01-18 are two published versions."""
-    root, options, outcome, folder, langs = imported
+    root, _options, outcome, _folder, _langs = imported
     versions = orjson.loads((root / "versions.lock").read_bytes())["versions"]
     assert len([k for k in versions if k.startswith("acme/privacy/en/")]) == len(outcome.committed)

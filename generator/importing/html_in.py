@@ -13,7 +13,11 @@ CONVERTED = {"a", "b", "strong", "i", "em", "br", "p", "ul", "ol", "li", "table"
              "article", "main", "body", "html", "head", "title", "sup", "sub", "u"}
 DROPPED = ("script", "style", "nav", "header", "footer", "noscript", "form", "button", "svg", "iframe", "img")
 TAG_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
-OPTIONS = {"heading_style": "ATX", "bullets": "-", "strip": ["img", "u", "span", "sup", "sub"]}
+
+
+def _markdown(html: str) -> str:
+    """markdownify with `#` headings, `-` lists, and wrappers that carry no meaning dropped."""
+    return markdownify(html, heading_style="ATX", bullets="-", strip=["img", "u", "span", "sup", "sub"])
 
 
 def page_to_markdown(html: str) -> tuple[str, list[str]]:
@@ -25,7 +29,7 @@ def page_to_markdown(html: str) -> tuple[str, list[str]]:
     root = soup.find("main") or soup.find("article") or soup.body or soup
     _mark_heading_ids(root)
     unknown = sorted({el.name for el in root.find_all(True) if el.name not in CONVERTED})
-    return markdownify(str(root), **OPTIONS).strip() + "\n", unknown
+    return _markdown(str(root)).strip() + "\n", unknown
 
 
 def _mark_heading_ids(root: Tag | BeautifulSoup) -> None:
@@ -52,4 +56,4 @@ def _element(match: re.Match[str]) -> str:
     """One element as Markdown; a line break as Markdown's own (two spaces at the end of the line)."""
     if match.group(1) is None:
         return "  \n"
-    return markdownify(match.group(0), **OPTIONS).strip()
+    return _markdown(match.group(0)).strip()

@@ -83,6 +83,10 @@ def _convert(options: ImportOptions, version: SourceVersion, memory: Memory, out
              titles: dict[str, str]) -> list[Output]:
     """The version's files in our format; ids, notes and invented ids added to the outcome."""
     docs = [_read(source) for source in version.files]
+    for lang in sorted(set(options.langs) - {d.lang for d in docs}):
+        outcome.notes.append(Note(version.name, 0, f"this version has no {lang} text: content/{lang} keeps the "
+                                  "previous version's, which may no longer match", f"Translate the new text into "
+                                  f"{lang}, or stop publishing {lang} (the brand's `languages:` in site.yml)"))
     ids, invented = assign(docs, memory, "en" if any(d.lang == "en" for d in docs) else docs[0].lang)
     outcome.invented.extend(invented)
     outputs = []
