@@ -194,3 +194,30 @@ def test_same_day_versions_both_published(imported) -> None:
     root, _options, outcome, _folder, _langs = imported
     versions = orjson.loads((root / "versions.lock").read_bytes())["versions"]
     assert len([k for k in versions if k.startswith("acme/privacy/en/")]) == len(outcome.committed)
+
+
+def test_command_imports_one_version_from_markdown_and_html(tmp_path: Path) -> None:
+    """`policygen import` with a Markdown file and a saved page: files written, ids paired, check clean."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.lint import CheckOptions, run_check
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "site.yml").write_text(SITE.format(policy="privacy", langs="vi, en"), encoding="utf-8")
+    (tmp_path / "vi.md").write_text("Chính sách riêng tư\n===\n\nGiới thiệu.\n\nĐồng ý\n---\n\nChúng tôi hỏi "
+                                    "<b>trước</b>.\n\n## Phạm vi\n\nMọi dịch vụ.\n", encoding="utf-8")
+    (tmp_path / "en.html").write_text("<html><body><main><h1>Privacy</h1><p>Introduction.</p><h2>Consent</h2>"
+                                      "<p>We ask <em>first</em>.</p><h2 id='scope'>Scope</h2><p>Every service.</p>"
+                                      "</main></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--root", str(root), "--policy", "privacy", "--brand", "acme",
+                                       "--date", "2026-11-30", "--lang", "vi", str(tmp_path / "vi.md"),
+                                       "--lang", "en", str(tmp_path / "en.html")])
+    assert result.exit_code == 0, result.output
+    assert "invented id 'consent' for heading 'Consent'" in result.output
+    vi = (root / "content/vi/acme/privacy.md").read_text(encoding="utf-8")
+    assert vi.startswith("---\ntitle: Chính sách riêng tư\nupdated: 2026-11-30\nnumbering: none\n---\n")
+    assert "## Đồng ý {#consent}\n\nChúng tôi hỏi **trước**." in vi and "## Phạm vi {#scope}" in vi
+    assert "## Consent {#consent}" in (root / "content/en/acme/privacy.md").read_text(encoding="utf-8")
+    assert [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"] == []

@@ -17,6 +17,7 @@ ATTR_LINE_RE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 ANCHOR_LINE_RE = re.compile(r"^[ \t]*\{:[ \t]*#([A-Za-z][\w-]*)[ \t]*\}[ \t]*$")
 DATETIME_RE = re.compile(r'datetime="(\d{4}-\d{2}-\d{2})"')
 NUMBER_RE = re.compile(r"^(?:(?:Điều|Article|Section|Mục)\s+)?\d+(?:\.\d+)*\\?[.):]?\s+", re.IGNORECASE)
+RULE_RE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 ANCHOR_OK_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 
@@ -73,6 +74,9 @@ def _line(lines: list[str], index: int, state: _State) -> int:
     if line.strip() and previous_blank and SETEXT_RE.match(following) and not _starts_block(line):
         level = 1 if following.strip()[0] == "=" else 2
         return _heading(lines, index, state, level, line.strip(), skip=2)
+    if previous_blank and RULE_RE.match(line):
+        state.text.append("* * *")  # one spelling for a rule, which the checks read as no sentence
+        return index + 1
     match = ATX_RE.match(line)
     if match:
         return _heading(lines, index, state, len(match.group(1)), match.group(2), skip=1)

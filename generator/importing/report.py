@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import PolicygenError
 from ..findings import Finding
 from ..lint import CheckOptions, run_check
 from .model import Outcome
@@ -11,7 +12,10 @@ from .model import Outcome
 
 def decisions(root: Path) -> list[Finding]:
     """The check's findings on the imported content: what the editor must still decide."""
-    return run_check(CheckOptions(root=root))
+    try:
+        return run_check(CheckOptions(root=root))
+    except PolicygenError:  # not a git checkout yet: everything but the checks against history
+        return run_check(CheckOptions(root=root, base=None, history=False))
 
 
 def report(outcome: Outcome, root: Path) -> str:
