@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from generator.errors import ContentError
+from generator.importing.cells import flatten_row
 from generator.importing.html_in import page_to_markdown
 from generator.importing.ids import Memory, assign, make_id
 from generator.importing.markdown_in import read_markdown
@@ -83,6 +84,13 @@ def test_html_page_and_numbered_headings() -> None:
     assert [(h.title, h.anchor, h.numbered) for h in doc.headings] == [("Use", "use", True)]
     body = "\n".join(block.text for block in doc.blocks)
     assert "We **use** [data](https://x.example)." in body and "| 1 2 |" in body
+
+
+def test_table_cells_keep_their_words_on_one_line() -> None:
+    """Breaks, lists and headings inside a cell (as websites write them) become text a pipe cell can hold."""
+    row = "| ##### Head<br><br>Text: <br><br>*   a<br>*   b  <br>    *   c | x.  <br>y |"
+    assert flatten_row(row) == ("| **Head** Text: a; b; c | x. y |", 6)
+    assert flatten_row("| a | b |") == ("| a | b |", 0)
 
 
 class _Text(HTMLParser):

@@ -150,15 +150,23 @@ def _fix_id(ident: str) -> str:
 def _finish(lang: str, state: _State) -> Parsed:
     """Title from a heading that opens the document; the other headings shifted so the top ones are `##`."""
     blocks, title = list(state.out), None
-    if blocks and blocks[0].heading is not None and (blocks[0].heading.level == 1 or
-                                                     _only_at_level(blocks, blocks[0].heading.level)):
-        title = blocks.pop(0).heading.title  # type: ignore[union-attr]
+    if blocks and _is_title(blocks):
+        heading = blocks.pop(0).heading
+        assert heading is not None
+        title = heading.title
+        if heading.level > 1:
+            state.note(heading.line, f"the opening heading {title!r} was taken as the title",
+                       "If it is a clause, move it back into the text as `## Title {#id}`")
     return Parsed(lang, state.source, title, state.stated, tuple(_levels(blocks, state)), tuple(state.notes))
 
 
-def _only_at_level(blocks: list[Block], level: int) -> bool:
-    """No other heading of the document is at `level` or above (so the first one is its title)."""
-    return all(b.heading.level > level for b in blocks[1:] if b.heading is not None)
+def _is_title(blocks: list[Block]) -> bool:
+    """The document opens with an unnumbered heading no other heading outranks: its title."""
+    first = blocks[0].heading
+    if first is None or first.numbered:
+        return False
+    others = [b.heading.level for b in blocks[1:] if b.heading is not None]
+    return first.level == 1 or all(level > first.level for level in others) or (others[:1] > [first.level])
 
 
 def _levels(blocks: list[Block], state: _State) -> list[Block]:
