@@ -19,6 +19,7 @@ DATETIME_RE = re.compile(r'datetime="(\d{4}-\d{2}-\d{2})"')
 NUMBER_RE = re.compile(r"^(?:(?:Điều|Article|Section|Mục)\s+)?\d+(?:\.\d+)*\\?[.):]?\s+", re.IGNORECASE)
 RULE_RE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+PAGE_LINK_RE = re.compile(r"\]\(#([^)\s]+)\)")
 ANCHOR_OK_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 
 
@@ -135,6 +136,9 @@ def _converted(line: str, number: int, state: _State) -> str:
         line, joined = cells.flatten_row(line)
         state.breaks += joined
     line, left = inline_to_markdown(line)
+    for link in PAGE_LINK_RE.finditer(line):
+        state.note(number, f"a link to #{link.group(1)}, an address on the source's page",
+                   "Point it to the clause it means, as [[id]], or remove the link")
     if left:
         state.note(number, f"HTML with no Markdown equivalent left as it is: {', '.join(f'<{t}>' for t in left)}",
                    "Rewrite it as text, or delete it")
