@@ -246,3 +246,13 @@ def test_command_imports_one_version_from_markdown_and_html(tmp_path: Path) -> N
     assert "## Đồng ý {#consent}\n\nChúng tôi hỏi **trước**." in vi and "## Phạm vi {#scope}" in vi
     assert "## Consent {#consent}" in (root / "content/en/acme/privacy.md").read_text(encoding="utf-8")
     assert [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"] == []
+
+
+def test_refuses_history_under_an_existing_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old versions committed on top of a policy already there would never be released: the import stops."""
+    root = tmp_path / "repo"
+    options, _outcome = _import_corpus("websites", root, monkeypatch)
+    elsewhere = ImportOptions(root=root, policy="terms", brand="acme", langs=("vi", "en"), history=options.history)
+    (root / "content" / "en" / "acme" / "terms.md").write_text("Written by hand.\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="already in the repository"):
+        run_import(elsewhere)

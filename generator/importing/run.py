@@ -63,9 +63,14 @@ def _history(options: ImportOptions, outcome: Outcome, titles: dict[str, str]) -
         raise ContentError(problems or [Problem(str(options.history), 0, "no dated versions found",
                                                 "Name them YYYY-MM-DD-x/<lang>.md or YYYY-MM-DD-x.md")])
     done, memory, rank = gitwrite.imported(options.root), Memory(), 0
+    _refuse_under_newer(options, done)
     for index, version in enumerate(found):
         rank = rank + 1 if index and found[index - 1].date == version.date else 0
         name = f"{options.policy}/{version.name}"
+        if name not in done and any(d.startswith(f"{options.policy}/") and d[len(options.policy) + 1:][:10] >
+                                    version.date.isoformat() for d in done):
+            outcome.notes.append(Note(version.name, 0, "older than a version imported before: committed after it, "
+                                      "it is not released", "See docs/releasing.md on versions from before"))
         # Versions already in are still read, so later ones recall the ids their headings were given.
         outputs = _convert(options, version, memory, Outcome() if name in done else outcome, titles)
         if name in done:
@@ -77,6 +82,18 @@ def _history(options: ImportOptions, outcome: Outcome, titles: dict[str, str]) -
         if rank:
             outcome.notes.append(Note(version.name, 0, f"a second version on {version.date}: committed a minute "
                                       "after the one before it", "See docs/importing.md on versions of one day"))
+
+
+def _refuse_under_newer(options: ImportOptions, done: set[str]) -> None:
+    """Stop before adding old versions on top of a policy that is already there (they would not be released)."""
+    if any(name.startswith(f"{options.policy}/") for name in done):
+        return
+    there = [lang for lang in options.langs if (options.root / _target(options, lang)).exists()]
+    if there:
+        raise ContentError([Problem(_target(options, there[0]), 0, "this policy is already in the repository, and "
+                                    "versions committed after its own would not be released",
+                                    "Import into a new repository, or insert the old versions under the newer "
+                                    "ones as docs/releasing.md explains")])
 
 
 def _convert(options: ImportOptions, version: SourceVersion, memory: Memory, outcome: Outcome,
