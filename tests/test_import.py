@@ -148,14 +148,16 @@ def _build(root: Path) -> None:
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
 
 
-@pytest.fixture
-def imported(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A new git repo with the corpus document `request.param` imported with its history and built."""
-    root = tmp_path / "repo"
-    options, outcome = _import_corpus(request.param, root, monkeypatch)
-    _build(root)
-    folder, langs = CASES[request.param]
-    return root, options, outcome, folder, langs
+@pytest.fixture(scope="module")
+def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A new git repo with the corpus document `request.param` imported with its history and built (once: Bumble's
+    34 versions take a minute and a half)."""
+    root = tmp_path_factory.mktemp(request.param) / "repo"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        options, outcome = _import_corpus(request.param, root, monkeypatch)
+        _build(root)
+        folder, langs = CASES[request.param]
+        yield root, options, outcome, folder, langs
 
 
 def test_retired_translation_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
