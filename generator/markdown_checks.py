@@ -21,13 +21,18 @@ from markdown.treeprocessors import Treeprocessor
 
 from .markup import EDITOR_EXTENSIONS, TextProblem, where
 
-ITEM_RE = re.compile(r"^( *)(?:[-*+]|\d+[.)])[ \t]+\S")
-ITEM_START_RE = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])[ \t]+\S")
+ITEM_RE = re.compile(r"^( *)(?:[-*+]|\d+\.)[ \t]+\S")
+ITEM_START_RE = re.compile(r"^ {0,3}(?:[-*+]|\d+\.)[ \t]+\S")
+# What GitHub reads as a table's rule, a list numbered `1)`, a line break, a deletion; Python-Markdown, as text.
+MISREAD = {"table": re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$|^ {0,3}\|[ \t]*:?-+:?[ \t]*\|?[ \t]*$"),
+           "paren": re.compile(r"^ {0,3}\d+\)[ \t]+\S"), "backslash": re.compile(r"(?<!\\)(?:\\\\)*\\$"),
+           "tilde": re.compile(r"~~[^~\s](?:[^~]*[^~\s])?~~")}
+CODE_SPAN_RE = re.compile(r"(`+).*?\1")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 NOTE_RE = r"\[\^([^\]]*)\]"  # Python-Markdown's footnote reference
 # Only text that may hold one of these is converted: a note, a line under text that starts a list, an
 # indented line after a blank one.
-SUSPECT_RE = re.compile(r"\[\^|\S[^\n]*\n {0,3}(?:[-*+]|\d+[.)])[ \t]|(?:\A|\n[ \t]*\n)(?: {4}|\t)")
+SUSPECT_RE = re.compile(r"\[\^|\S[^\n]*\n {0,3}(?:[-*+|]|\d+\.)|(?:\A|\n[ \t]*\n)(?: {4}|\t)|\d\)|\\\n|~~")
 SUBLIST_HINT = "Indent a sub-list's items by 4 spaces under their item; Python-Markdown reads fewer as the same list."
 
 
@@ -114,9 +119,19 @@ class _Blocks(Treeprocessor):
         for element in root.iter():
             if element.tag == "pre":  # fenced code is stashed as HTML: a <pre> here was indented
                 self.found.blocks.append(("code", "".join(element.itertext()).strip().split("\n")[0]))
-            elif element.tag in ("p", "li") and element.text and "\n" in element.text:
-                lines = element.text.split("\n")[1:]
-                self.found.blocks += [("list", line) for line in lines if ITEM_START_RE.match(line)][:1]
+            elif element.tag in ("p", "li", "td", "th", "dt", "dd") and element.text:
+                self.found.blocks += _misread(element.text)
+
+
+def _misread(text: str) -> list[tuple[str, str]]:
+    """The lines of a block's text, still Markdown, that GitHub would read as structure and this reads as text."""
+    lines = text.split("\n")
+    found = [("list", line) for line in lines[1:] if ITEM_START_RE.match(line)][:1]
+    found += [("table", lines[index - 1]) for index, line in enumerate(lines) if index and MISREAD["table"].match(line)]
+    # A line break needs a next line, and a paragraph that starts `1)` reads well enough on its own.
+    for kind, some in (("paren", lines[1:]), ("backslash", lines[:-1]), ("tilde", lines)):
+        found += [(kind, line) for line in some if MISREAD[kind].search(CODE_SPAN_RE.sub("", line))][:1]
+    return found
 
 
 class _Checks(markdown.Extension):
@@ -131,14 +146,23 @@ class _Checks(markdown.Extension):
         md.treeprocessors.register(_Blocks(md, self.found), "policy_blocks", 30)
 
 
+BLOCK_PROBLEMS = {
+    "code": ("an indented block is shown as code, as written", "Remove the indentation (a sub-list's item: indent "
+             "it 4 spaces under its item); for text shown as written, put it between ``` lines."),
+    "list": ("a list right under a line of text is read as part of that paragraph",
+             "Leave a blank line above the list."),
+    "table": ("a table right under a line of text is read as part of that paragraph",
+              "Leave a blank line above the table."),
+    "paren": ("a list numbered `1)` is read as one paragraph", "Number the items `1.`, `2.` … after a blank line."),
+    "backslash": ("a backslash at the end of a line is shown as written, not as a line break",
+                  "End the line with two spaces instead (in a table cell: `<br>`), or write `\\\\` for a backslash."),
+    "tilde": ("`~~text~~` is shown as written, with its tildes", "Say in words what is no longer valid, or delete it."),
+}
+
+
 def _block(text: str, kind: str, first: str) -> TextProblem:
     line, column = where(text, first.strip())
-    if kind == "code":
-        return TextProblem(line, column, "an indented block is shown as code, as written",
-                           "Remove the indentation (a sub-list's item: indent it 4 spaces under its item); for text "
-                           "shown as written, put it between ``` lines.")
-    return TextProblem(line, column, "a list right under a line of text is read as part of that paragraph",
-                       "Leave a blank line above the list.")
+    return TextProblem(line, column, *BLOCK_PROBLEMS[kind])
 
 
 def _note(text: str, label: str, problem: str, hint: str) -> TextProblem:

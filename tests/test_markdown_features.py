@@ -103,6 +103,10 @@ def test_the_trust_boundary_allows_a_bare_br_only_inside_a_table_cell():
     ("1. một\n   - hai", (2, 4), "this list item is indented by 3 spaces"),
     ("Gồm:\n- một\n- hai", (2, 1), "a list right under a line of text"),
     ("Đoạn.\n\n    Thụt vào.", (3, 5), "an indented block is shown as code"),
+    ("Gồm:\n| a | b |\n|---|---|\n| 1 | 2 |", (2, 1), "a table right under a line of text"),
+    ("> Công ty\\\n> Hà Nội", (1, 3), "a backslash at the end of a line is shown as written"),
+    ("1) một\n2) hai", (2, 1), "a list numbered `1)` is read as one paragraph"),
+    ("Giá ~~cũ~~ mới.", (1, 1), "`~~text~~` is shown as written"),
 ])
 def test_markdown_read_otherwise_than_meant_is_an_error_at_its_place(text, where, message):
     problems, _notes = check_chunk(text)
@@ -111,7 +115,8 @@ def test_markdown_read_otherwise_than_meant_is_an_error_at_its_place(text, where
 
 @pytest.mark.parametrize("text", [
     "Văn bản[^1].\n\n[^1]: Ghi chú.", "- một\n    - hai\n- ba", "- một\n\n    tiếp theo của một", "Gồm:\n\n- một",
-    "```\n- một\n  - hai\n\n    mã\n```", "Thuật ngữ\n:   Định nghĩa.",
+    "```\n- một\n  - hai\n\n    mã\n```", "Thuật ngữ\n:   Định nghĩa.", "Gồm:\n\n| a |\n|---|\n| 1 |",
+    "1) một", "Đường dẫn C:\\", "`~~x~~` là mã.", "Công ty  \nHà Nội",
 ])
 def test_markdown_as_meant_is_fine(text):
     assert check_chunk(text)[0] == []
