@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from .config import SiteConfig
 from .errors import Collector, ContentError
+from .markdown_checks import check_chunk
 from .model import Clause, Content, Document, Resolved
 
 Publication = dict[tuple[str, str, str], Resolved]  # (brand, policy, lang) -> text
@@ -48,6 +49,7 @@ def resolve(content: Content, brand: str, policy: str, lang: str, errors: Collec
     meta = base.meta
     if override is not None:
         clauses = _apply_override(clauses, override, sources, errors)
+        _check_notes(clauses, sources, errors)
         if override.meta is not None and override.meta.updated > meta.updated:
             meta = replace(override.meta, title=override.meta.title or meta.title,
                            numbering=meta.numbering)
@@ -75,6 +77,17 @@ def _apply_override(clauses: list[Clause], override: Document, sources: dict[str
         clauses[index:end] = new
         sources.update({c.id: override.path for c in new})
     return clauses
+
+
+def _check_notes(clauses: list[Clause], sources: dict[str, str], errors: Collector) -> None:
+    """A footnote label once per page: an override's note must not take the label of a shared clause's."""
+    seen: dict[str, str] = {}
+    for clause in clauses:
+        for label, line in check_chunk(clause.text)[1]:
+            path = sources[clause.id]
+            if seen.setdefault(label, path) != path:
+                errors.add(path, clause.line + line, f"footnote [^{label}] is also a note in {seen[label]}",
+                           "Give the override's note a label that the shared policy does not use.")
 
 
 def _top_level_groups(clauses: list[Clause]) -> list[list[Clause]]:

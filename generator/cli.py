@@ -150,6 +150,34 @@ def import_(ctx: click.Context, files: tuple[Path, ...], policy: str, brand: str
                             title=title, date=date.date() if date else None)
     outcome = _run(ctx, lambda: run_import(options), None)
     click.echo(report(outcome, root), nl=False)
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="Only say what would change (exit 1 if anything would).")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
+def fix(files: tuple[Path, ...], dry_run: bool, root: Path) -> None:
+    """Fix what pasting leaves in policy files: odd spaces, tabs, doubled marks, unpaired quotes. Never words.
+
+    \b
+    policygen fix                            every file in content/
+    policygen fix content/vi/aup.md          one file
+    policygen fix --dry-run                  say what would change, change nothing
+    """
+    from .fix import fix_text
+
+    changed = 0
+    for path in files or tuple(sorted((root / "content").rglob("*.md"))):
+        raw = path.read_bytes().decode("utf-8")
+        newline = "\r\n" if "\r\n" in raw else "\n"  # a file saved on Windows stays a Windows file
+        text, said = fix_text(raw.replace("\r\n", "\n"))
+        for item in said:
+            click.echo(f"{path}:{item.line}: {item.what}")
+        if said and not dry_run:
+            path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+        changed += bool(said)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{verb} {changed} file(s).", err=True)
+    if dry_run and changed:
+        sys.exit(1)
 
 
 @main.group()

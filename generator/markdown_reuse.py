@@ -12,7 +12,8 @@ other element, so the HTML is the same as without reuse (tests/test_markdown_reu
 Only what comes before the inline step is reused, and a clause is reused only when that is
 self-contained: no `<` (raw HTML) or `&` before a letter or `#` (entities), which Python-Markdown
 reads with an HTML parser across the whole body, in the body; no link reference definition in the
-page; and no stashed HTML in its elements. Any other clause stays in the page and is converted there.
+page (nor a footnote's or abbreviation's, `[^1]:` and `*[GDPR]:`, which apply across clauses too);
+and no stashed HTML in its elements. Any other clause stays in the page and is converted there.
 """
 
 from __future__ import annotations

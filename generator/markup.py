@@ -19,6 +19,7 @@ from functools import lru_cache
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -38,7 +39,7 @@ ANCHOR_END_RE = re.compile(r"\n[ \t]*\{:?[ \t]*#([A-Za-z][\w-]*)[ \t]*\}[ \t]*$"
 # What Markdown makes of the format (and admonitions, the numbers, permalinks): nothing else. No images
 # (they could load from another host), no forms. The pages' own HTML (chrome, redline, consent demo) is
 # rendered by the theme or inserted after this step (markdown_ext.Prerendered).
-TAGS = {"a", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
+TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
         "h6", "hr", "ins", "li", "ol", "p", "pre", "section", "span", "strong", "sub", "sup", "table", "tbody", "td",
         "tfoot", "th", "thead", "tr", "ul"}
 ATTRIBUTES = {"*": {"class", "id", "title", "lang"}, "a": {"href"}, "td": {"align"}, "th": {"align"},
@@ -47,7 +48,9 @@ ATTRIBUTES = {"*": {"class", "id", "title", "lang"}, "a": {"href"}, "td": {"alig
 
 # The pages' block and inline syntax (mkdocs adds tables and fenced_code to every site) without md_in_html,
 # so that any HTML block, `markdown="1"` or not, is raw HTML here.
-EDITOR_EXTENSIONS = ("tables", "fenced_code", "admonition", "pymdownx.magiclink")
+EDITOR_EXTENSIONS = ("tables", "fenced_code", "admonition", "pymdownx.magiclink", "footnotes", "def_list", "abbr")
+# The one tag an editor may write: a line break inside a table cell, which has no other way (as on GitHub).
+CELL_BREAK_RE = re.compile(r"^<br[ \t]*/?>$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
@@ -92,7 +95,7 @@ def url_allowed(url: str) -> bool:
 
 
 class _Targets(Treeprocessor):
-    """Collects link and image targets after the inline step (reference links resolved)."""
+    """Collects link and image targets after the inline step (reference links resolved), and raw HTML in cells."""
 
     def __init__(self, md: markdown.Markdown, found: list[tuple[str, str]]) -> None:
         super().__init__(md)
@@ -104,6 +107,9 @@ class _Targets(Treeprocessor):
                 self.found.append(("a", element.get("href", "")))
             elif element.tag == "img":
                 self.found.append(("img", element.get("src", "")))
+            elif element.tag in ("td", "th"):  # raw HTML is still a placeholder of the stash here
+                text = "".join(element.itertext())
+                self.found += [("cell", index) for index in HTML_PLACEHOLDER_RE.findall(text)]
 
 
 class _Collect(markdown.Extension):
@@ -113,6 +119,30 @@ class _Collect(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.treeprocessors.register(_Targets(md, self.found), "policy_targets", 1)
+
+
+class _Unlinked(Treeprocessor):
+    """Notes without ids and links: each clause of a changes page numbers its notes from 1, so ids would repeat."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if "footnote-backref" in (child.get("class") or "").split():
+                    parent.remove(child)
+                elif child.get("id", "").startswith(("fn:", "fnref:")):
+                    del child.attrib["id"]
+                if child.tag == "a" and child.get("href", "").startswith("#fn:"):
+                    del child.attrib["href"]
+
+
+class _ClauseAlone(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.treeprocessors.register(_Unlinked(md), "policy_unlinked_notes", 14)  # after the notes' last step (15)
+
+
+def clause_markdown() -> markdown.Markdown:
+    """A converter of the editors' syntax for a clause shown on its own (a changes page's redline)."""
+    return markdown.Markdown(extensions=[*EDITOR_EXTENSIONS, _ClauseAlone()])
 
 
 def check_text(text: str, inline: bool = False) -> list[TextProblem]:
@@ -131,18 +161,20 @@ def _parsed(text: str) -> tuple[TextProblem, ...]:
     md = markdown.Markdown(extensions=[*EDITOR_EXTENSIONS, _Collect(found)])
     md.convert(text)
     # &lt; is stashed, and is text; so is a fenced code block (escaped, with at most a language class).
-    raw_html = sorted(_raw_html(text, raw) for raw in md.htmlStash.rawHtmlBlocks
-                      if isinstance(raw, str) and not ENTITY_RE.match(raw) and not FENCED_RE.match(raw))
+    cells = {int(index) for kind, index in found if kind == "cell"}
+    raw_html = sorted(_raw_html(text, raw) for index, raw in enumerate(md.htmlStash.rawHtmlBlocks)
+                      if isinstance(raw, str) and not ENTITY_RE.match(raw) and not FENCED_RE.match(raw)
+                      and not (index in cells and CELL_BREAK_RE.match(raw)))
     # One per line: a closing tag, or the second tag of `<svg><script>`, would only repeat the message.
     problems = [p for i, p in enumerate(raw_html) if i == 0 or p.line != raw_html[i - 1].line]
     # Reference definitions too, used or not: `[r]: javascript:…` is refused wherever it is.
     found += [("a", url) for url, _title in md.references.values()]
     problems += [_target(text, kind, url) for kind, url in dict.fromkeys(found)
-                 if kind == "img" or not url_allowed(url)]
+                 if kind == "img" or (kind == "a" and not url_allowed(url))]
     return tuple(problems)
 
 
-def _where(text: str, fragment: str) -> tuple[int, int]:
+def where(text: str, fragment: str) -> tuple[int, int]:
     """Line and column of a fragment's first occurrence in the text (1, 1 if not found as written)."""
     start = text.find(fragment) if fragment else -1
     if start < 0:
@@ -152,14 +184,16 @@ def _where(text: str, fragment: str) -> tuple[int, int]:
 
 def _raw_html(text: str, raw: str) -> TextProblem:
     shown = raw.strip().split("\n")[0]
-    line, column = _where(text, shown[:60])
+    line, column = where(text, shown[:60])
+    hint = ("A line break is two spaces at the end of the line; `<br>` only breaks a line inside a table cell."
+            if CELL_BREAK_RE.match(shown) else
+            "Write Markdown instead (**bold**, [link](https://…), lists); see docs/content-format.md.")
     shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    return TextProblem(line, column, f"raw HTML {shown!r} is not allowed",
-                       "Write Markdown instead (**bold**, [link](https://…), lists); see docs/content-format.md.")
+    return TextProblem(line, column, f"raw HTML {shown!r} is not allowed", hint)
 
 
 def _target(text: str, kind: str, url: str) -> TextProblem:
-    line, column = _where(text, url[:60])
+    line, column = where(text, url[:60])
     if kind == "img":
         return TextProblem(line, column, f"an image ({url[:60]!r}) is not allowed",
                            "Policy pages have no images (they load nothing, from this site or another); describe "

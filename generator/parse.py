@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 from .config import ID_HINT, ID_RE
 from .errors import Collector
 from .limits import characters_ok, within_limits
+from .markdown_checks import check_chunk
 from .markup import ANCHOR_LINE_RE, check_text
 from .model import Clause, Document, FrontMatter, Reference
 from .yamlsrc import YamlProblem, parse_yaml
@@ -216,6 +217,20 @@ def check_setext(body: str, first_line: int, path: str, errors: Collector) -> No
                        f"blank line above the {line[0] * 3} line for a separator.")
 
 
+def check_chunks(preamble: str, first_line: int, clauses: tuple[Clause, ...], path: str, errors: Collector) -> None:
+    """Markdown read otherwise than meant, and footnotes, clause by clause; a note's label once per file."""
+    seen: dict[str, int] = {}
+    for text, line in [(preamble, first_line), *((c.text, c.line + 1) for c in clauses)]:
+        problems, notes = check_chunk(text)
+        for problem in problems:
+            errors.add(path, line + problem.line - 1, problem.message, problem.hint, problem.column)
+        for label, at in notes:
+            if label in seen:
+                errors.add(path, line + at - 1, f"footnote [^{label}] is already a note on line {seen[label]}",
+                           "Give each note of the file its own label ([^1], [^2] … or [^name]).")
+            seen.setdefault(label, line + at - 1)
+
+
 def _anchor(anchor: str, line: int, path: str, errors: Collector, seen: dict[str, int]) -> None:
     """A paragraph anchor's id: well formed, and not the id of a clause or of another anchor (one page, one id)."""
     if not ID_RE.match(anchor):
@@ -330,6 +345,7 @@ def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | N
     if markup:
         check_markup(body, body_line, path, errors)
         check_setext(body, body_line, path, errors)
+        check_chunks(preamble, body_line, clauses, path, errors)
     if not override and not clauses:
         errors.add(path, body_line, "the policy has no clauses", "Add at least one `## Title {#id}` clause.")
     if override and preamble.strip():

@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
-import markdown
-
-from .markup import ANCHOR_LINE_RE, EDITOR_EXTENSIONS, clean_html
+from .markup import ANCHOR_LINE_RE, clause_markdown, clean_html
 
 WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)  # as compare.js's /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/u
 VOID = frozenset({"br", "hr"})
@@ -95,7 +93,7 @@ def tokenize(html: str) -> list[Token]:
 def clause_html(source: str) -> str:
     """A clause's Markdown (brand values and references filled in) as the page renders its text."""
     source = "\n".join(line for line in source.split("\n") if not ("{" in line and ANCHOR_LINE_RE.match(line)))
-    return clean_html(markdown.Markdown(extensions=list(EDITOR_EXTENSIONS)).convert(source))
+    return clean_html(clause_markdown().convert(source))
 
 
 def compare(a: list[Token], b: list[Token]) -> list[Op]:

@@ -26,8 +26,9 @@ JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # Python-Markdown extensions of every page, besides ours (generator.markdown_ext, which reuses clauses
 # converted with exactly these).
 # No attr_list: a heading's {#id} is read by generator.markdown_ext (the only attribute form editors have).
+# Footnotes collect at the end of the page (each clause holds its own notes: markdown_checks.py).
 MARKDOWN_EXTENSIONS: list[Any] = ["tables", "fenced_code", "md_in_html", "admonition", "pymdownx.magiclink",
-                                  {"toc": {"permalink": True, "toc_depth": 2}}]
+                                  {"toc": {"permalink": True, "toc_depth": 2}}, "footnotes", "def_list", "abbr"]
 # Material's strings (its `lang.t` keys) that its language files have wrong or in English, from our
 # catalogs instead (mkdocs_hooks.py); the English text is Material's own.
 THEME_STRINGS = {"action.skip": _("Skip to content"), "top": _("Back to top"),
@@ -244,6 +245,8 @@ def _page_extensions(t: Callable[[str], str]) -> list[Any]:
     for extension in extensions:
         if isinstance(extension, dict) and "toc" in extension:
             extension["toc"]["permalink_title"] = t(_("Permanent link"))
+    notes = extensions.index("footnotes")
+    extensions[notes] = {"footnotes": {"BACKLINK_TITLE": t(_("Back to the text of note {}"))}}
     return extensions
 
 

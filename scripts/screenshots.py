@@ -53,14 +53,17 @@ def main() -> None:
         page.goto(f"{url}/voip24h/en/aup/history/")
         page.screenshot(path=SHOTS / "history-en-desktop.png")
         page.close()
-        page = browser.new_page()
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(f"{url}/{PAGES['search'].format(lang='')}")
-        page.wait_for_load_state("networkidle")
-        page.keyboard.press("s")
-        page.locator("input.md-search__input").press_sequentially("bao mat")
-        page.wait_for_timeout(1000)
-        page.screenshot(path=SHOTS / "search-vi-no-diacritics.png")
+        for query, name in (("so dien thoai", "search-vi-so-dien-thoai"), ("hoà", "search-vi-hoa"),
+                            ("bao mat", "search-vi-no-diacritics")):
+            page = browser.new_page()
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(f"{url}/{PAGES['search'].format(lang='')}")
+            page.wait_for_load_state("networkidle")
+            page.keyboard.press("s")
+            page.locator("input.md-search__input").press_sequentially(query)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=SHOTS / f"{name}.png")
+            page.close()
     print(f"Wrote {len(list(SHOTS.glob('*.png')))} screenshots to {SHOTS.relative_to(ROOT)}/")
 
 

@@ -64,6 +64,13 @@ class ContentRepo:
         return self.write({rel: text.replace(old, new, 1)})
 
 
+def problems_of(error: type[Exception], call: Callable[..., object], *args: object) -> list[str]:
+    """The located messages of the error that `call(*args)` must raise (ConfigError, ContentError: `.problems`)."""
+    with pytest.raises(error) as caught:
+        call(*args)
+    return [str(problem) for problem in caught.value.problems]  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Callable[[str], ContentRepo]:
     """Copy a fixture site from tests/fixtures/<case>/ into a new git repo and commit it."""

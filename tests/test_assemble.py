@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
+from conftest import problems_of
 
 from generator.assemble import assemble
 from generator.errors import ContentError
@@ -19,9 +19,7 @@ def publish(repo):
 
 
 def problems(repo) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        publish(repo)
-    return [str(p) for p in caught.value.problems]
+    return problems_of(ContentError, publish, repo)
 
 
 def test_every_brand_policy_and_language_is_resolved(mini):

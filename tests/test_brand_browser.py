@@ -86,7 +86,7 @@ def test_logo_and_favicon_are_the_brands_or_its_monogram_never_the_book(site, sc
 @SCREENS
 @pytest.mark.parametrize(("path", "legal", "facts", "absent", "home", "home_url"), [
     ("/acme/privacy/", "Công ty TNHH ACME", {"Trang web": ("acme.example", "https://acme.example"),
-                                            "Email": ("help@acme.example", "mailto:help@acme.example")},
+                                            "Thư điện tử": ("help@acme.example", "mailto:help@acme.example")},
      "Đường dây nóng", "Chính sách của ACME", "/acme/"),
     ("/beta/en/aup/", "Beta Company", {"Website": ("beta.example", "https://beta.example"),
                                        "Hotline": ("1900 1234", "tel:19001234")},

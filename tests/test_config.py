@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
+from conftest import problems_of
 
 from generator.errors import ConfigError
 from generator.load import load_config
@@ -10,9 +10,7 @@ from generator.load import load_config
 
 def problems(repo, text: str) -> list[str]:
     repo.write({"site.yml": text})
-    with pytest.raises(ConfigError) as caught:
-        load_config(repo.root / "site.yml", repo.root)
-    return [str(p) for p in caught.value.problems]
+    return problems_of(ConfigError, load_config, repo.root / "site.yml", repo.root)
 
 
 def test_valid_config_loads(mini):

@@ -45,7 +45,7 @@ def test_footer_facts_are_those_site_yml_has_never_more(mini):
     assert acme.legal_name == "Công ty TNHH ACME"
     assert [(f.label, f.text, f.href) for f in acme.facts] == [
         ("Trang web", "acme.example", "https://acme.example"),
-        ("Email", "help@acme.example", "mailto:help@acme.example")]
+        ("Thư điện tử", "help@acme.example", "mailto:help@acme.example")]
     assert acme.home == "Chính sách của ACME"
     assert [f.label for f in footer(config, "beta", "en").facts] == ["Website"]  # no hotline, email or address
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from conftest import problems_of
 
 from generator.errors import ContentError
 from generator.load import load_config, load_content
@@ -18,9 +19,7 @@ def load(repo):
 
 
 def problems(repo) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load(repo)
-    return [str(p) for p in caught.value.problems]
+    return problems_of(ContentError, load, repo)
 
 
 def test_the_fixture_loads_with_clauses_levels_and_references(mini):

@@ -1,24 +1,22 @@
-"""Golden tests of the Markdown extension: numbers, untitled sub-clauses, localized references."""
+"""Golden tests of the Markdown extension as production configures it: numbers, untitled sub-clauses, references."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import markdown
 import pytest
-from markdown.extensions.toc import TocExtension
 
-from generator.markdown_ext import PolicyExtension
+from generator.markdown_ext import converter
+from generator.render import MARKDOWN_EXTENSIONS
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [(name, lang) for name in ("clauses", "sections") for lang in ("vi", "en")]
 
 
 def render(text: str, lang: str) -> str:
-    md = markdown.Markdown(extensions=["attr_list", "md_in_html", PolicyExtension(lang=lang),
-                                       TocExtension(permalink=True)])
-    return md.convert(text) + "\n"
+    """As the pages convert it: the production extensions (render.MARKDOWN_EXTENSIONS) and ours."""
+    return converter(lang, MARKDOWN_EXTENSIONS).convert(text) + "\n"
 
 
 @pytest.mark.parametrize(("name", "lang"), CASES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from conftest import problems_of
 
 from generator.build import BuildOptions, plan
 from generator.errors import ContentError
@@ -18,9 +18,7 @@ def plans(repo):
 
 
 def problems(repo) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        plans(repo)
-    return [str(p) for p in caught.value.problems]
+    return problems_of(ContentError, plans, repo)
 
 
 def test_brand_values_fill_the_shared_policy(mini):

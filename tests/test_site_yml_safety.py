@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import problems_of
 
 from generator.errors import ConfigError
 from generator.load import load_config
@@ -18,9 +19,7 @@ def problems(repo, *edits: tuple[str, str]) -> list[str]:
     """The messages of loading the repo's site.yml after some (old, new) edits."""
     for old, new in edits:
         repo.edit("site.yml", old, new)
-    with pytest.raises(ConfigError) as caught:
-        load_config(repo.root / "site.yml", repo.root)
-    return [str(p) for p in caught.value.problems]
+    return problems_of(ConfigError, load_config, repo.root / "site.yml", repo.root)
 
 
 def test_the_company_site_yml_is_valid():
