@@ -84,14 +84,16 @@ def test_html_page_and_numbered_headings() -> None:
     assert unknown == ["video"] and "Menu" not in markdown
     assert [(h.title, h.anchor, h.numbered) for h in doc.headings] == [("Use", "use", True)]
     body = "\n".join(block.text for block in doc.blocks)
-    assert "We **use** [data](https://x.example)." in body and "| 1 2 |" in body
+    assert "We **use** [data](https://x.example)." in body and "| 1 2 |" in body  # markdownify joins a cell
 
 
-def test_table_cells_keep_their_words_on_one_line() -> None:
-    """Breaks, lists and headings inside a cell (as websites write them) become text a pipe cell can hold."""
+def test_table_cells_keep_their_words_and_lines() -> None:
+    """Lists and headings inside a cell (as websites write them) become lines of the cell, joined by `<br>`."""
     row = "| ##### Head<br><br>Text: <br><br>*   a<br>*   b  <br>    *   c | x.  <br>y |"
-    assert flatten_row(row) == ("| **Head** Text: a; b; c | x. y |", 5)
+    assert flatten_row(row) == ("| **Head**<br>Text:<br>a<br>b<br>c | x.<br>y |", 4)
     assert flatten_row("| a | b |") == ("| a | b |", 0)
+    doc = read_markdown("en", "t.md", "| a | b |\n|---|---|\n| <a href='https://x.example'>x</a><br>y | z |\n")
+    assert "| [x](https://x.example)<br>y | z |" in doc.blocks[0].text and doc.notes == ()
 
 
 class _Text(HTMLParser):

@@ -1,4 +1,4 @@
-"""Table rows as they come from websites: HTML inside cells made into text a pipe-table cell can hold."""
+"""Table rows as they come from websites: lists and headings inside cells made into what a cell can hold."""
 
 from __future__ import annotations
 
@@ -15,26 +15,24 @@ def is_row(line: str) -> bool:
 
 
 def flatten_row(line: str) -> tuple[str, int]:
-    """The row with each cell on one line (line breaks inside a cell joined); how many breaks were joined.
+    """The row with each cell's lines joined by `<br>`; how many list items or headings were made plain lines.
 
-    A pipe-table cell cannot hold a line break, a list or a heading in the Markdown we publish, so a
-    break becomes a space, list items a run separated by semicolons and a heading bold text: the words stay.
+    A pipe-table cell holds text and line breaks (`<br>`), not lists or headings: a list item becomes
+    a line of its own without its marker, a heading a line in bold, so the words and lines stay.
     """
-    count = len(BREAKS_RE.findall(line))
-    cells = line.strip().strip("|").split(" | ") if count or "#" in line else None
-    if cells is None:
+    if not BREAKS_RE.search(line) and "#" not in line:
         return line, 0
-    return "| " + " | ".join(_cell(cell) for cell in cells) + " |", count
+    cells = [_cell(cell) for cell in line.strip().strip("|").split(" | ")]
+    return "| " + " | ".join(text for text, _ in cells) + " |", sum(count for _, count in cells)
 
 
-def _cell(cell: str) -> str:
-    """One cell's text with its breaks, list markers and heading marks turned into text."""
-    out = ""
+def _cell(cell: str) -> tuple[str, int]:
+    """One cell's lines, each without list marker or heading marks; how many it had."""
+    lines, count = [], 0
     for part in (part.strip() for part in BREAKS_RE.split(cell.strip())):
-        heading = CELL_HEADING_RE.match(part)
-        item = CELL_BULLET_RE.match(part)
+        heading, item = CELL_HEADING_RE.match(part), CELL_BULLET_RE.match(part)
         part = f"**{heading.group(2)}**" if heading else part[item.end():] if item else part
+        count += bool(heading or item)
         if part:
-            joint = "; " if item and out and not out.endswith((":", ";")) else " "
-            out = f"{out}{joint}{part}" if out else part
-    return out
+            lines.append(part)
+    return "<br>".join(lines), count

@@ -44,12 +44,16 @@ def _mark_heading_ids(root: Tag | BeautifulSoup) -> None:
 ELEMENT_RE = re.compile(r"<(a|b|strong|i|em|code)\b[^<>]*>.*?</\1>|<br\s*/?>", re.IGNORECASE)
 
 
-def inline_to_markdown(line: str) -> tuple[str, list[str]]:
-    """A line of Markdown with its raw HTML (links, emphasis, line breaks) made Markdown; tags left over."""
+def inline_to_markdown(line: str, keep_breaks: bool = False) -> tuple[str, list[str]]:
+    """A line of Markdown with its raw HTML (links, emphasis, line breaks) made Markdown; tags left over.
+
+    A table row keeps its `<br>`: the one tag a cell may hold (the only way to break a line there).
+    """
     if not TAG_RE.search(line):
         return line, []
-    converted = ELEMENT_RE.sub(_element, line)
-    return converted, sorted({m.group(1).lower() for m in TAG_RE.finditer(converted)})
+    converted = ELEMENT_RE.sub(lambda m: m.group(0) if keep_breaks and m.group(1) is None else _element(m), line)
+    left = {m.group(1).lower() for m in TAG_RE.finditer(converted)} - ({"br"} if keep_breaks else set())
+    return converted, sorted(left)
 
 
 def _element(match: re.Match[str]) -> str:

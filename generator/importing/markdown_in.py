@@ -62,9 +62,8 @@ def read_markdown(lang: str, source: str, text: str) -> Parsed:
         index = _line(lines, index, state)
     state.flush()
     if state.breaks:
-        state.note(1, f"{state.breaks} line break(s) inside table cells were joined with a space, and lists or "
-                      "headings inside cells joined with semicolons or made bold text",
-                   "Check that those cells still read well")
+        state.note(1, f"{state.breaks} list item(s) or heading(s) inside table cells made into lines of the cell "
+                      "(a cell holds text and <br> line breaks)", "Check that those cells still read well")
     return _finish(lang, state)
 
 
@@ -135,7 +134,7 @@ def _converted(line: str, number: int, state: _State) -> str:
     if cells.is_row(line):
         line, joined = cells.flatten_row(line)
         state.breaks += joined
-    line, left = inline_to_markdown(line)
+    line, left = inline_to_markdown(line, keep_breaks=cells.is_row(line))
     for link in PAGE_LINK_RE.finditer(line):
         state.note(number, f"a link to #{link.group(1)}, an address on the source's page",
                    "Point it to the clause it means, as [[id]], or remove the link")
