@@ -61,6 +61,14 @@ def test_setext_anchor_and_stated_date() -> None:
     assert "{: #para }" in doc.blocks[2].text and "May 10" not in doc.blocks[0].text
 
 
+def test_github_markdown_made_ours() -> None:
+    """A list or table under a line of text gets its blank line, `1)` becomes `1.`, `\\` a two-space break."""
+    doc = read_markdown("en", "g.md", "Intro:\n- a\n\nOne\\\ntwo ~~old~~.\n\n1) x\n\nText\n| a |\n|---|\n")
+    body = "\n".join(block.text for block in doc.blocks)
+    assert body == "Intro:\n\n- a\n\nOne  \ntwo ~~old~~.\n\n1. x\n\nText\n\n| a |\n|---|\n"
+    assert [note.line for note in doc.notes] == [5]
+
+
 def test_ids_vietnamese_paired_and_remembered() -> None:
     """Ids fold Vietnamese (đ → d), pair languages by position, and stay the same in the next version."""
     assert make_id("Điều khoản đặc biệt") == "dieu-khoan-dac-biet"

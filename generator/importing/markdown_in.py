@@ -19,6 +19,9 @@ DATETIME_RE = re.compile(r'datetime="(\d{4}-\d{2}-\d{2})"')
 NUMBER_RE = re.compile(r"^(?:(?:Điều|Article|Section|Mục)\s+)?\d+(?:\.\d+)*\\?[.):]?\s+", re.IGNORECASE)
 RULE_RE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[*+-]|\d+[.)])[ \t]+")
+PAREN_ITEM_RE = re.compile(r"^([ \t]*\d+)\)([ \t]+)")
+STRIKE_RE = re.compile(r"~~[^~]+~~")
 PAGE_LINK_RE = re.compile(r"\]\(#([^)\s]+)\)")
 ANCHOR_OK_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 
@@ -83,8 +86,27 @@ def _line(lines: list[str], index: int, state: _State) -> int:
     if ATTR_LINE_RE.match(line):
         _attr_line(line, index + 1, state)
         return index + 1
+    line = _commonmark(line, index + 1, state)
+    if (ITEM_RE.match(line) or cells.is_row(line)) and state.text and _is_text(state.text[-1]):
+        state.text.append("")  # CommonMark starts a list or table under a line of text; Python-Markdown does not
     state.text.append(_converted(line, index + 1, state))
     return index + 1
+
+
+def _is_text(line: str) -> bool:
+    """A line of a paragraph (not blank, not a list item, row or anchor, not indented into a list)."""
+    return bool(line.strip()) and not (ITEM_RE.match(line) or cells.is_row(line) or line[:1] in " \t{")
+
+
+def _commonmark(line: str, number: int, state: _State) -> str:
+    """What CommonMark and GitHub write otherwise: `1)` items, a backslash line break; `~~` reported."""
+    line = PAREN_ITEM_RE.sub(r"\1.\2", line)
+    if line.endswith("\\") and not line.endswith("\\\\"):
+        line = line[:-1].rstrip() + "  "
+    if STRIKE_RE.search(line):
+        state.note(number, "struck-through text (~~…~~) has no equivalent here",
+                   "Say in words what no longer applies, or delete it")
+    return line
 
 
 def _starts_block(line: str) -> bool:
