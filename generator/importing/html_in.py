@@ -11,7 +11,9 @@ from markdownify import markdownify
 CONVERTED = {"a", "b", "strong", "i", "em", "br", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th",
              "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr", "span", "div", "section",
              "article", "main", "body", "html", "head", "title", "sup", "sub", "u"}
-DROPPED = ("script", "style", "nav", "header", "footer", "noscript", "form", "button", "svg", "iframe", "img")
+CONVERTED |= {"header", "footer", "time", "abbr", "small", "dl", "dt", "dd", "address", "caption", "tfoot"}
+SILENT = ("script", "style", "noscript", "template", "link", "meta")  # no text of the page
+CHROME = ("header", "footer", "nav", "aside")  # the site around the text, when the page has no <main>
 TAG_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 
 
@@ -21,14 +23,19 @@ def _markdown(html: str) -> str:
 
 
 def page_to_markdown(html: str) -> tuple[str, list[str]]:
-    """The text of a saved page as Markdown (its `<main>` or `<article>` if it has one); tags with no equivalent."""
+    """The text of a saved page as Markdown (its `<main>` or `<article>` if it has one); tags with no equivalent,
+    which are left out (images, forms, frames …)."""
     soup = BeautifulSoup(html, "html.parser")
-    for name in DROPPED:
-        for element in soup.find_all(name):
-            element.decompose()
+    for element in soup.find_all(SILENT):
+        element.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    _mark_heading_ids(root)
+    if root is soup.body or root is soup:
+        for element in root.find_all(CHROME, recursive=root is soup.body):
+            element.decompose()
     unknown = sorted({el.name for el in root.find_all(True) if el.name not in CONVERTED})
+    for element in root.find_all(unknown):
+        element.decompose()
+    _mark_heading_ids(root)
     return _markdown(str(root)).strip() + "\n", unknown
 
 
