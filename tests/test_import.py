@@ -253,6 +253,7 @@ def test_command_imports_one_version_from_markdown_and_html(tmp_path: Path) -> N
                                        "--lang", "en", str(tmp_path / "en.html")])
     assert result.exit_code == 0, result.output
     assert "invented id 'consent' for heading 'Consent'" in result.output
+    assert "Written: content/vi/acme/privacy.md, content/en/acme/privacy.md." in result.output
     vi = (root / "content/vi/acme/privacy.md").read_text(encoding="utf-8")
     assert vi.startswith("---\ntitle: Chính sách riêng tư\nupdated: 2026-11-30\nnumbering: none\n---\n")
     assert "## Đồng ý {#consent}\n\nChúng tôi hỏi **trước**." in vi and "## Phạm vi {#scope}" in vi

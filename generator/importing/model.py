@@ -93,3 +93,4 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
     invented: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    uncommitted: list[str] = field(default_factory=list)  # files written for the editor to review and commit

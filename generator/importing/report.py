@@ -20,7 +20,10 @@ def decisions(root: Path) -> list[Finding]:
 
 def report(outcome: Outcome, root: Path) -> str:
     """The import's report as plain lines."""
-    lines = [f"Imported {len(outcome.committed)} version(s): {', '.join(outcome.committed) or 'none'}."]
+    if outcome.uncommitted:
+        lines = [f"Written: {', '.join(outcome.uncommitted)}. Review them, then commit them."]
+    else:
+        lines = [f"Imported {len(outcome.committed)} version(s): {', '.join(outcome.committed) or 'none'}."]
     if outcome.skipped:
         lines.append(f"Already there, unchanged: {', '.join(outcome.skipped)}.")
     if outcome.invented:

@@ -40,7 +40,7 @@ def run_import(options: ImportOptions) -> Outcome:
         version = _single(options)
         outputs = _convert(options, version, Memory(), outcome, _titles(options, config))
         gitwrite.write(options.root, outputs)
-        outcome.committed.append(version.name)
+        outcome.uncommitted.extend(output.rel for output in outputs)
         return outcome
     _history(options, outcome, _titles(options, config))
     return outcome
