@@ -1,103 +1,432 @@
-// Compare any two versions on a policy's history page: both versions' sections.json are fetched
-// and diffed here, clause by clause (aligned by id) and word by word, like the pre-rendered
-// "what changed" pages. Built with DOM calls and textContent only.
+// Compare any two versions on a policy's history page, as the pre-rendered "what changed" pages do:
+// both versions' sections.json (each clause's rendered, sanitized HTML) are fetched, clauses are
+// aligned by id as diff.py's diff_sections does, and each changed clause is redlined by a port of
+// generator/redline.py (same tokens, same Myers diff and tie-breaking, same slide, clean-up and
+// rendering); change both files together. The HTML inserted is only that clause HTML, re-serialized
+// from its tokens with text and attribute values escaped; everything else is built with DOM calls.
 (function () {
   "use strict";
   var form = document.querySelector("form.policy-compare");
   if (!form || !window.fetch) { return; }
   var result = document.querySelector(".policy-compare__result");
   var label = function (key) { return form.getAttribute("data-label-" + key) || key; };
-  var TOKEN = /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu;
-  var REF = /\[\[([^\[\]\n]*)\]\]/g;
-  var names = { "-": {}, "+": {}, "=": {} };  // how [[id]] reads: the older version's for deletions
 
-  function named(op, text) {
-    return text.replace(REF, function (whole, id) {
-      var known = names[op];
-      return Object.prototype.hasOwnProperty.call(known, id.trim()) ? known[id.trim()] : whole;  // "constructor" is an id too
-    });
+  // Python's \w+|\s+|[^\w\s] (str.isspace's characters, not JavaScript's \s, which differs by four).
+  var WORD = /[\p{L}\p{N}_]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[^\p{L}\p{N}_\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu;
+  var SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/u;
+  var VOID = { br: 1, hr: 1 };
+  var CHILDREN = { ul: ["li"], ol: ["li"], table: ["thead", "tbody", "tr"], thead: ["tr"], tbody: ["tr"],
+                   tr: ["td", "th"], dl: ["dt", "dd"] };
+  var FLOW = ["div", "li", "td", "th", "blockquote", "dd", "section"];
+  var BLOCKS = ["p", "ul", "ol", "table", "blockquote", "pre", "dl", "div", "hr", "h1", "h2", "h3", "h4", "h5", "h6"];
+  var WRAPPERS = { ul: ["li"], ol: ["li"], table: ["tr", "td"], thead: ["tr", "td"], tbody: ["tr", "td"],
+                   tr: ["td"], dl: ["dd"] };
+  var REMOVED_CLASS = "policy-removed";
+  var MAX_EDITS = 2000;
+  var own = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
+  var has = function (list, item) { return list.indexOf(item) >= 0; };
+
+  function escape(text, quote) {
+    text = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return quote ? text.replace(/"/g, "&quot;") : text;
   }
 
-  function words(a, b) {
-    var x = a.match(TOKEN) || [], y = b.match(TOKEN) || [];
-    var n = x.length, m = y.length, table = [];
-    for (var i = 0; i <= n; i++) { table.push(new Int32Array(m + 1)); }
-    for (i = n - 1; i >= 0; i--) {
-      for (var j = m - 1; j >= 0; j--) {
-        table[i][j] = x[i] === y[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+  function length(text) {  // in code points, as Python counts
+    var n = 0;
+    for (var ignored of text) { n += ignored ? 1 : 0; }
+    return n;
+  }
+
+  function token(kind, text, name) { return { kind: kind, text: text, name: name || "", key: kind + text }; }
+
+  // Rule 1: what Python's html.parser sees in the same HTML, from the DOM the browser parses of it.
+  function walk(node, tokens) {
+    node.childNodes.forEach(function (child) {
+      if (child.nodeType === 3) {
+        (child.data.normalize("NFC").match(WORD) || []).forEach(function (w) { tokens.push(token("w", w)); });
+        return;
+      }
+      if (child.nodeType !== 1) { return; }
+      var name = child.localName, html = "<" + name;
+      Array.prototype.forEach.call(child.attributes, function (a) { html += " " + a.name + '="' + escape(a.value, true) + '"'; });
+      tokens.push(token(own(VOID, name) ? ">" : "<", html + ">", name));
+      if (own(VOID, name)) { return; }
+      walk(child.content || child, tokens);
+      tokens.push(token("/", "</" + name + ">", name));
+      var href = name === "a" ? child.getAttribute("href") : "";
+      if (href) { tokens.push(token("h", href)); }
+    });
+    return tokens;
+  }
+
+  function parse(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  function tokenize(html) { return walk(parse(html), []); }
+
+  // Rule 2: Myers' O(ND) diff, whole top-level blocks first, then tokens where blocks differ.
+  function myers(x, y, limit) {
+    var n = x.length, m = y.length, max = Math.min(n + m, limit), off = max + 1;
+    var v = new Int32Array(2 * max + 3), trace = [];
+    for (var d = 0; d <= max; d++) {
+      trace.push(v.slice(off - d - 1, off + d + 2));  // keys -d-1 .. d+1: all the walk back reads
+      for (var k = -d; k <= d; k += 2) {
+        var i = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
+        var j = i - k;
+        while (i < n && j < m && x[i] === y[j]) { i++; j++; }
+        v[off + k] = i;
+        if (i >= n && j >= m) { return path(trace, n, m); }
       }
     }
-    var ops = [], push = function (op, text) {
-      var last = ops[ops.length - 1];
-      if (last && last[0] === op) { last[1] += text; } else { ops.push([op, text]); }
+    return null;
+  }
+
+  function path(trace, n, m) {
+    var script = [], i = n, j = m, e;
+    for (var d = trace.length - 1; d > 0; d--) {
+      var v = trace[d], k = i - j, at = function (key) { return v[key + d + 1]; };
+      var down = k === -d || (k !== d && at(k - 1) < at(k + 1));
+      var prevK = down ? k + 1 : k - 1, prevI = at(prevK), midI = down ? prevI : prevI + 1;
+      for (e = 0; e < i - midI; e++) { script.push("="); }
+      script.push(down ? "+" : "-");
+      i = prevI; j = prevI - prevK;
+    }
+    for (e = 0; e < i; e++) { script.push("="); }
+    return script.reverse();
+  }
+
+  function units(tokens) {
+    var spans = [], depth = 0, start = 0;
+    tokens.forEach(function (t, index) {
+      depth += t.kind === "<" ? 1 : t.kind === "/" ? -1 : 0;
+      if (depth <= 0) { spans.push([start, index + 1]); depth = 0; start = index + 1; }
+    });
+    if (start < tokens.length) { spans.push([start, tokens.length]); }
+    return spans;
+  }
+
+  function keys(tokens) { return tokens.map(function (t) { return t.key; }); }
+
+  function tokensDiff(old, now) {
+    var script = myers(keys(old), keys(now), MAX_EDITS);
+    if (script === null) {
+      return old.map(function (t) { return ["-", t]; }).concat(now.map(function (t) { return ["+", t]; }));
+    }
+    var ops = [], i = 0, j = 0;
+    script.forEach(function (op) {
+      if (op === "+") { ops.push(["+", now[j++]]); return; }
+      ops.push([op, old[i++]]);
+      if (op === "=") { j++; }
+    });
+    return ops;
+  }
+
+  function compareTokens(a, b) {
+    var unitsA = units(a), unitsB = units(b), key = function (tokens, span) {
+      return keys(tokens.slice(span[0], span[1])).join("\x00");
     };
-    i = 0; j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && x[i] === y[j]) { push("=", x[i]); i++; j++; }
-      else if (j < m && (i === n || table[i][j + 1] >= table[i + 1][j])) { push("+", y[j]); j++; }
-      else { push("-", x[i]); i++; }
+    var script = myers(unitsA.map(function (s) { return key(a, s); }), unitsB.map(function (s) { return key(b, s); }),
+                       unitsA.length + unitsB.length) || [];
+    var ops = [], oldRun = [], newRun = [], i = 0, j = 0;
+    script.forEach(function (op) {
+      if (op === "=") {
+        ops = ops.concat(tokensDiff(oldRun, newRun),
+                         a.slice(unitsA[i][0], unitsA[i][1]).map(function (t) { return ["=", t]; }));
+        oldRun = []; newRun = []; i++; j++;
+      } else if (op === "-") { oldRun = oldRun.concat(a.slice(unitsA[i][0], unitsA[i][1])); i++; }
+      else { newRun = newRun.concat(b.slice(unitsB[j][0], unitsB[j][1])); j++; }
+    });
+    return ops.concat(tokensDiff(oldRun, newRun));
+  }
+
+  // Rule 3: one-sided changes slid to whole elements, short kept runs between changes absorbed.
+  function unbalanced(ops, start, end) {
+    var stack = [], alone = 0;
+    for (var i = start; i < end; i++) {
+      var t = ops[i][1];
+      if (t.kind === "<") { stack.push(t.name); }
+      else if (t.kind === "/") {
+        if (stack.length && stack[stack.length - 1] === t.name) { stack.pop(); } else { alone++; }
+      }
+    }
+    return alone + stack.length;
+  }
+
+  function slide(input) {
+    var ops = input.slice(), start = 0;
+    while (start < ops.length) {
+      if (ops[start][0] === "=") { start++; continue; }
+      var end = start;
+      while (end < ops.length && ops[end][0] !== "=") { end++; }
+      var side = ops[start][0];
+      if (ops.slice(start, end).every(function (op) { return op[0] === side; })) {
+        while (start > 0 && ops[start - 1][0] === "=" && ops[start - 1][1].key === ops[end - 1][1].key) {
+          ops[start - 1] = [side, ops[start - 1][1]]; ops[end - 1] = ["=", ops[end - 1][1]]; start--; end--;
+        }
+        var best = unbalanced(ops, start, end), bestStart = start, score;
+        while (end < ops.length && ops[end][0] === "=" && ops[end][1].key === ops[start][1].key) {
+          ops[start] = ["=", ops[start][1]]; ops[end] = [side, ops[end][1]]; start++; end++;
+          if ((score = unbalanced(ops, start, end)) < best) { best = score; bestStart = start; }
+        }
+        while (start > bestStart) {
+          ops[start - 1] = [side, ops[start - 1][1]]; ops[end - 1] = ["=", ops[end - 1][1]]; start--; end--;
+        }
+      }
+      start = end;
     }
     return ops;
   }
 
-  function paragraph(ops) {
-    var p = document.createElement("p");
+  function groups(ops) {
+    var found = [];
     ops.forEach(function (op) {
-      var node = document.createTextNode(named(op[0], op[1]));
-      if (op[0] === "=") { p.appendChild(node); return; }
-      var mark = document.createElement(op[0] === "-" ? "del" : "ins");
-      var hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = label(op[0] === "-" ? "deleted" : "inserted") + " ";
-      mark.appendChild(hidden);
-      mark.appendChild(node);
-      p.appendChild(mark);
+      var last = found[found.length - 1];
+      if (last && (last[0][0] === "=") === (op[0] === "=")) { last.push(op); } else { found.push([op]); }
     });
-    return p;
+    return found;
   }
 
-  function section(status, entry, ops) {
-    var block = document.createElement("section");
-    block.className = "policy-change policy-change--" + status;
-    var heading = document.createElement("h3");
-    heading.textContent = entry.name + " ";
-    var tag = document.createElement("span");
-    tag.className = "policy-change__status";
-    tag.textContent = label(status);
-    heading.appendChild(tag);
+  function size(group) {
+    var sides = { "-": 0, "+": 0 };
+    group.forEach(function (op) { if (op[1].kind === "w" && own(sides, op[0])) { sides[op[0]] += length(op[1].text); } });
+    return Math.max(sides["-"], sides["+"]);
+  }
+
+  function absorbable(group) {
+    return group.every(function (op) { return op[1].kind === "w" && op[1].text.indexOf("\n") < 0; });
+  }
+
+  function cleanUp(ops) {
+    var found = groups(slide(ops)), merged = [], index = 0;
+    while (index < found.length) {
+      var group = found[index];
+      if (group[0][0] === "=" && merged.length && index + 1 < found.length && absorbable(group) &&
+          group.reduce(function (n, op) { return n + length(op[1].text); }, 0) <=
+          Math.min(size(merged[merged.length - 1]), size(found[index + 1]))) {
+        var asChange = group.map(function (op) { return ["-", op[1]]; }).concat(group.map(function (op) { return ["+", op[1]]; }));
+        merged[merged.length - 1] = merged[merged.length - 1].concat(asChange, found[index + 1]);
+        index += 2;
+        continue;
+      }
+      merged.push(group);
+      index++;
+    }
+    var out = [];
+    merged.forEach(function (g) {
+      if (g[0][0] === "=") { out = out.concat(g); return; }
+      out = out.concat(g.filter(function (op) { return op[0] === "-"; }), g.filter(function (op) { return op[0] === "+"; }));
+    });
+    return out;
+  }
+
+  // Rule 4: the new version's structure, deleted elements kept where their parent allows them.
+  function pairsOf(ops) {
+    var pairs = new Map(), open = [];
+    ops.forEach(function (op, index) {
+      var t = op[1];
+      if (op[0] !== "-") { open = []; }
+      else if (t.kind === "<") { open.push(index); }
+      else if (t.kind === "/" && open.length && ops[open[open.length - 1]][1].name === t.name) {
+        var start = open.pop();
+        pairs.set(start, index); pairs.set(index, start);
+      }
+    });
+    return pairs;
+  }
+
+  function allowed(parent, child) {
+    if (own(CHILDREN, parent)) { return has(CHILDREN[parent], child); }
+    if (has(FLOW, parent)) { return true; }
+    return !has(BLOCKS, child) && !Object.keys(CHILDREN).some(function (p) { return has(CHILDREN[p], child); });
+  }
+
+  function Writer(said) {
+    this.said = said; this.out = []; this.stack = ["div"]; this.mark = ""; this.opened = 0; this.wrapped = [];
+  }
+
+  Writer.prototype.top = function () { return this.stack[this.stack.length - 1]; };
+
+  Writer.prototype.close = function () {
+    if (this.mark) { this.out.push(this.mark.charAt(0) === "-" ? "</del>" : "</ins>"); this.mark = ""; }
+  };
+
+  Writer.prototype.announce = function (op) {
+    return '<span class="visually-hidden">' + escape(this.said[op]) + " </span>";
+  };
+
+  Writer.prototype.text = function (op, text, tag) {
+    var space = SPACE.test(text), self = this;
+    if (op === "=" || (space && own(WRAPPERS, this.top()))) {
+      this.close();
+      if (op !== "-") { this.out.push(escape(text)); }
+      return;
+    }
+    if (own(WRAPPERS, this.top())) {  // deleted text between items or rows: an item or cell of its own
+      this.close();
+      WRAPPERS[this.top()].forEach(function (name) {
+        self.out.push("<" + name + ' class="' + REMOVED_CLASS + '">');
+        self.stack.push(name);
+        self.wrapped.push(name);
+      });
+    }
+    if (this.mark === op + "s" && !space && !tag) {
+      this.out[this.opened] = "<" + (op === "-" ? "del" : "ins") + ">" + this.announce(op);
+      this.mark = op;
+    }
+    if (this.mark.replace(/s$/, "") !== op || tag) {
+      this.close();
+      this.opened = this.out.length;
+      var quiet = space && !tag;
+      this.out.push("<" + (op === "-" ? "del" : "ins") + (quiet ? ' class="policy-space"' : tag) + ">" +
+                    (quiet ? "" : this.announce(op)));
+      this.mark = op + (quiet ? "s" : "");
+    }
+    this.out.push(escape(text));
+  };
+
+  Writer.prototype.unwrap = function () {
+    this.close();
+    while (this.wrapped.length) { this.out.push("</" + this.wrapped.pop() + ">"); this.stack.pop(); }
+  };
+
+  Writer.prototype.tag = function (t, removed) {
+    this.unwrap();
+    if (t.kind === "/") {
+      this.out.push(t.text);
+      if (this.top() === t.name) { this.stack.pop(); }
+      return;
+    }
+    var html = t.text;
+    if (removed && html.indexOf(" class=") < 0) { html = html.slice(0, -1) + ' class="' + REMOVED_CLASS + '">'; }
+    this.out.push(html);
+    if (t.kind === "<") { this.stack.push(t.name); }
+  };
+
+  function render(ops, said) {
+    var pairs = pairsOf(ops), kept = new Set(), writer = new Writer(said);
+    ops.forEach(function (entry, index) {
+      var op = entry[0], t = entry[1];
+      if (t.kind === "w") { writer.text(op, t.text, ""); }
+      else if (t.kind === "h") {
+        if (op !== "=") { writer.text(op, t.text, ' class="policy-href"'); writer.close(); }
+      } else if (op !== "-") { writer.tag(t, false); }
+      else if (pairs.has(index) && t.kind === "<" && allowed(writer.top(), t.name)) {
+        kept.add(index);
+        writer.tag(t, true);
+      } else if (pairs.has(index) && kept.has(pairs.get(index))) { writer.tag(t, false); }
+      else if (t.kind === ">" && allowed(writer.top(), t.name)) { writer.tag(t, true); }
+    });
+    writer.unwrap();
+    return writer.out.join("");
+  }
+
+  function redline(old, now, said) { return render(cleanUp(compareTokens(tokenize(old), tokenize(now))), said); }
+
+  // Clauses as diff.py's diff_sections aligns them; "moved": out of difflib's matching blocks.
+  function longest(a, b, where, alo, ahi, blo, bhi) {
+    var besti = alo, bestj = blo, bestsize = 0, j2len = new Map();
+    for (var i = alo; i < ahi; i++) {
+      var next = new Map(), j = where.has(a[i]) ? where.get(a[i]) : -1;
+      if (j >= blo && j < bhi) {
+        var k = (j2len.get(j - 1) || 0) + 1;
+        next.set(j, k);
+        if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+      }
+      j2len = next;
+    }
+    return [besti, bestj, bestsize];
+  }
+
+  function stable(a, b) {  // SequenceMatcher(a, b, autojunk=False).get_matching_blocks() on unique ids
+    var where = new Map(), kept = new Set(), queue = [[0, a.length, 0, b.length]];
+    b.forEach(function (id, j) { where.set(id, j); });
+    while (queue.length) {
+      var q = queue.pop(), found = longest(a, b, where, q[0], q[1], q[2], q[3]);
+      var i = found[0], j = found[1], k = found[2];
+      if (!k) { continue; }
+      for (var n = 0; n < k; n++) { kept.add(b[j + n]); }
+      if (q[0] < i && q[2] < j) { queue.push([q[0], i, q[2], j]); }
+      if (i + k < q[1] && j + k < q[3]) { queue.push([i + k, q[1], j + k, q[3]]); }
+    }
+    return kept;
+  }
+
+  function diffSections(older, newer) {
+    var before = new Map(), ids = new Set(), removedAfter = new Map(), anchor = null, changes = [];
+    older.forEach(function (s) { before.set(s.id, s); });
+    newer.forEach(function (s) { ids.add(s.id); });
+    var inOrder = stable(older.filter(function (s) { return ids.has(s.id); }).map(function (s) { return s.id; }),
+                         newer.filter(function (s) { return before.has(s.id); }).map(function (s) { return s.id; }));
+    older.forEach(function (s) {
+      if (ids.has(s.id)) { anchor = s.id; return; }
+      if (!removedAfter.has(anchor)) { removedAfter.set(anchor, []); }
+      removedAfter.get(anchor).push(s);
+    });
+    var removed = function (key) {
+      (removedAfter.get(key) || []).forEach(function (s) { changes.push({ status: "removed", old: s, now: null }); });
+    };
+    removed(null);
+    newer.forEach(function (s) {
+      var o = before.get(s.id);
+      if (!o) { changes.push({ status: "added", old: null, now: s }); }
+      else {
+        var differs = o.text !== s.text || o.title !== s.title;
+        changes.push({ status: !inOrder.has(s.id) ? "moved" : differs ? "changed" : "unchanged", old: o, now: s });
+      }
+      removed(s.id);
+    });
+    return changes.filter(function (c) { return c.status !== "unchanged"; });
+  }
+
+  function element(name, className, text) {
+    var node = document.createElement(name);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, key) { return own(values, key) ? values[key] : whole; });
+  }
+
+  function where(change, refs) {  // changes.py's _where
+    var id = (change.now || change.old).id;
+    var was = own(refs[0], id) ? refs[0][id] : "", now = own(refs[1], id) ? refs[1][id] : "";
+    if (change.status === "removed" && was) { return fill(label("was"), { was: was }); }
+    if ((change.status === "moved" || change.status === "changed") && was && now && was !== now) {
+      return fill(label("moved-from"), { was: was, now: now });
+    }
+    return "";
+  }
+
+  function section(change, refs, said) {
+    var status = change.status, entry = change.now || change.old;
+    var block = element("section", "policy-change policy-change--" + status);
+    var heading = element("h3", "", entry.name + " ");
+    heading.appendChild(element("span", "policy-change__status", label(status)));
     block.appendChild(heading);
-    block.appendChild(paragraph(ops));
+    var moved = where(change, refs);
+    if (moved) { block.appendChild(element("p", "policy-change__where", moved)); }
+    if ((status === "changed" || status === "moved") && change.old.title !== change.now.title) {
+      var title = element("p", "policy-change__title");
+      title.appendChild(parse(redline(escape(change.old.title), escape(change.now.title), said)));
+      block.appendChild(title);
+    }
+    var body = element("div", "policy-redline");
+    body.appendChild(parse(redline(status !== "added" ? change.old.html : "", status !== "removed" ? change.now.html : "", said)));
+    block.appendChild(body);
     return block;
   }
 
   function compare(older, newer) {
-    names = { "-": older.labels || {}, "+": newer.labels || {}, "=": newer.labels || {} };
-    var before = {};
-    older.sections.forEach(function (s) { before[s.id] = s; });
-    var seen = {}, blocks = [];
-    var oldOrder = older.sections.map(function (s) { return s.id; });
-    var lastIndex = -1;
-    newer.sections.forEach(function (s) {
-      var o = before[s.id];
-      seen[s.id] = true;
-      if (!o) { blocks.push(section("added", s, [["+", s.title + "\n\n" + s.text]])); return; }
-      var index = oldOrder.indexOf(s.id);
-      var moved = index < lastIndex;
-      lastIndex = Math.max(lastIndex, index);
-      var ops = words(o.title === s.title ? o.text : o.title + "\n\n" + o.text,
-                      o.title === s.title ? s.text : s.title + "\n\n" + s.text);
-      var changed = ops.some(function (op) { return op[0] !== "="; });
-      if (moved || changed) { blocks.push(section(moved ? "moved" : "changed", s, ops)); }
-    });
-    older.sections.forEach(function (s) {
-      if (!seen[s.id]) { blocks.push(section("removed", s, [["-", s.title + "\n\n" + s.text]])); }
-    });
+    var refs = newer.numbering !== "none" ? [older.labels || {}, newer.labels || {}] : [{}, {}];
+    var said = { "-": label("deleted"), "+": label("inserted") };
+    var blocks = diffSections(older.sections, newer.sections).map(function (c) { return section(c, refs, said); });
     result.replaceChildren();
-    if (!blocks.length) {
-      var none = document.createElement("p");
-      none.textContent = label("none");
-      result.appendChild(none);
-    }
+    if (!blocks.length) { result.appendChild(element("p", "", label("none"))); }
     blocks.forEach(function (b) { result.appendChild(b); });
   }
 
