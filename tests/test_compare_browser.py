@@ -47,7 +47,8 @@ def _site(root: Path) -> Path:
     a clause removed, one added, one moved (the English AUP follows its structure)."""
     shutil.copytree(FIXTURES / "mini", root)
     repo, aup, en = ContentRepo(root), "content/vi/aup.md", "content/en/aup.md"
-    repo.edit(aup, "vào mục đích trái pháp luật.", "vào mục hoạt động kinh doanh của khách hàng.\n\n* thư rác\n* tấn công")
+    repo.edit(aup, "vào mục đích trái pháp luật.",
+              "vào mục hoạt động kinh doanh của khách hàng.\n\n* thư rác\n* tấn công")
     repo.edit(aup, "Khách hàng giữ bí mật mật khẩu. Xem [[prohibited]].\n", SECURITY + RETENTION)
     repo.edit(en, "See [[prohibited]].\n", "See [[prohibited]].\n\n## Retention {#retention}\n\nTwo years.\n")
     repo.commit("AUP: v1")
@@ -168,7 +169,8 @@ def test_compare_view_redlines_the_corpus_as_python_does(site):
     page.route("**/2026-11-20/sections.json", lambda route: route.fulfill(body=versions["old"]))
     page.route("**/2026-11-24/sections.json", lambda route: route.fulfill(body=versions["new"]))
     page.goto(f"{url}/acme/aup/history/")
-    assert page.evaluate("document.querySelector('form').getAttribute('data-label-deleted')") == said["-"]
+    labels = "document.querySelector('form.policy-compare').getAttribute('data-label-deleted')"
+    assert page.evaluate(labels) == said["-"]
     page.select_option("select[name=from]", "2026-11-20")
     page.select_option("select[name=to]", "2026-11-24")
     page.get_by_role("button", name="So sánh").click()
