@@ -300,7 +300,7 @@
       return;
     }
     var html = t.text;
-    if (removed && html.indexOf(" class=") < 0) { html = html.slice(0, -1) + ' class="' + REMOVED_CLASS + '">'; }
+    if (removed && html.indexOf(' class="') < 0) { html = html.slice(0, -1) + ' class="' + REMOVED_CLASS + '">'; }
     this.out.push(html);
     if (t.kind === "<") { this.stack.push(t.name); }
   };
