@@ -1,7 +1,8 @@
 """A rendered redline: two versions of a clause as HTML, with <ins>/<del> inside its structure (pure).
 
-The same rules run in the browser (templates/theme/assets/javascripts/compare.js), on the same
-clause HTML, so the history page's "compare any two versions" marks what the changes pages mark.
+The same rules run in the browser (templates/theme/assets/javascripts/redline.js, for compare.js),
+on the same clause HTML, so the history page's "compare any two versions" marks what the changes
+pages mark.
 docs/architecture.md, "The rendered redline", states the rules; change both files together.
 
 1. Each side is tokenized: tags (attributes in source order), words, runs of space, single marks;
@@ -31,7 +32,7 @@ import markdown
 
 from .markup import ANCHOR_LINE_RE, EDITOR_EXTENSIONS, clean_html
 
-# compare.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
+# redline.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
 # U+FEFF and lacks U+001C-U+001F and U+0085); they agree on every character both Unicode versions know.
 WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 VOID = frozenset({"br", "hr"})  # the void elements clean_html lets through
@@ -60,7 +61,7 @@ Op = tuple[str, Token]  # "=", "-" or "+"
 
 
 def escape(text: str, quote: bool = False) -> str:
-    """As compare.js escapes: &, <, > (and " in attributes)."""
+    """As redline.js escapes: &, <, > (and " in attributes)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace('"', "&quot;") if quote else text
 

@@ -21,7 +21,7 @@ from generator.i18n import gettext_for, ngettext_for
 from generator.redline import clause_html, diff_html, render
 
 pytestmark = pytest.mark.browser
-SCRIPT = Path(__file__).resolve().parent.parent / "templates/theme/assets/javascripts/compare.js"
+SCRIPT = Path(__file__).resolve().parent.parent / "templates/theme/assets/javascripts/redline.js"
 SECURITY = ("Khách hàng giữ bí mật mật khẩu. Xem [[prohibited]].\n\nDữ liệu gồm **tên** và __email__, xem "
             "[trang](https://acme.example/a).\n\n* một\n* hai\n\n| Dữ liệu | Mục đích |\n|---|---|\n"
             "| Email | Liên hệ |\n\n* * *\n\nHết.\n")
@@ -142,7 +142,7 @@ def test_compare_view_of_versions_apart_is_what_python_makes_of_them(site):
 
 
 def test_compare_view_tokenizes_words_as_python_does(site):
-    """compare.js's word pattern and Python's \\w+|\\s+|[^\\w\\s] agree on every character both know (Vietnamese,
+    """redline.js's word pattern and Python's \\w+|\\s+|[^\\w\\s] agree on every character both know (Vietnamese,
     punctuation, all spaces), after NFC in both."""
     _, url, browser = site
     pattern = re.search(r"var WORD = (/.*/gu);", SCRIPT.read_text(encoding="utf-8"))
