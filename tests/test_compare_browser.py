@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve_dir
+from browser import chromium, serve_dir, serve_with_csp
 from conftest import FIXTURES, ContentRepo
 from test_redline import CORPUS, MARKDOWN, _corpus_pairs
 
@@ -139,6 +139,21 @@ def test_compare_view_of_versions_apart_is_what_python_makes_of_them(site):
     assert "policy-change--moved" in [c["status"] for c in expected] and any(c["where"] for c in expected)
     assert found == expected
     assert not MARKDOWN.search(text)
+
+
+def test_compare_view_works_under_a_strict_content_security_policy(site):
+    root, _url, browser = site
+    csp = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'"
+    with serve_with_csp(root / "site", csp, lambda _path: None) as (url, _posted):
+        page = browser.new_page()
+        page.add_init_script("window.refused = []; document.addEventListener('securitypolicyviolation', "
+                             "e => window.refused.push(e.sourceFile + ' ' + e.violatedDirective));")
+        page.goto(f"{url}/acme/aup/history/")
+        page.get_by_role("button", name="So sánh").click()
+        page.locator(".policy-compare__result section.policy-change ins").first.wait_for()
+        refused = page.evaluate("window.refused")
+        page.close()
+    assert not [r for r in refused if "compare.js" in r or "redline.js" in r], refused
 
 
 def test_compare_view_tokenizes_words_as_python_does(site):
