@@ -221,9 +221,9 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
 def sections_json(ui: _Ui, version: Version) -> str:
     """A version's clauses as compare.js needs them to redline any two versions as the changes pages do."""
     known, html = numbers(version, ui.lang), clause_htmls(version, ui.lang)
-    # `text`: a digest of the text diff.py compares (whether a clause changed); `html`: what redline.py diffs.
+    # `digest`: of the text diff.py compares (whether a clause changed); `html`: what redline.py diffs.
     entries = [{"id": s.id, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
-                "text": hashlib.blake2b(s.text.encode(), digest_size=8).hexdigest(), "html": html.get(s.id, "")}
+                "digest": hashlib.blake2b(s.text.encode(), digest_size=8).hexdigest(), "html": html.get(s.id, "")}
                for s in version.sections]
     # `labels`: how each clause is referred to, for "moved from … to …" (changes._where).
     # Compact: read by a script, and json's C encoder only runs without indentation.

@@ -178,7 +178,7 @@ def test_compare_view_redlines_the_corpus_as_python_does(site):
     pairs = [(clause_html(old), clause_html(new)) for _name, old, new in _corpus_pairs()]
     said = {"-": "đã xóa:", "+": "đã thêm:"}
     versions = {side: json.dumps({"version": side, "numbering": "sections", "labels": {}, "sections": [
-        {"id": f"c{i}", "name": f"c{i}", "title": "", "text": side, "html": pair[side == "new"]}
+        {"id": f"c{i}", "name": f"c{i}", "title": "", "digest": side, "html": pair[side == "new"]}
         for i, pair in enumerate(pairs)]}) for side in ("old", "new")}
     page = browser.new_page()
     page.route("**/2026-11-20/sections.json", lambda route: route.fulfill(body=versions["old"]))

@@ -60,7 +60,7 @@
       var o = before.get(s.id);
       if (!o) { changes.push({ status: "added", old: null, now: s }); }
       else {
-        var differs = o.text !== s.text || o.title !== s.title;
+        var differs = o.digest !== s.digest || o.title !== s.title;
         changes.push({ status: !inOrder.has(s.id) ? "moved" : differs ? "changed" : "unchanged", old: o, now: s });
       }
       removed(s.id);
