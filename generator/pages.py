@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Callable, Hashable
@@ -15,7 +16,7 @@ from babel.core import Locale
 from markupsafe import Markup
 
 from . import seo
-from .changes import STATUS, clause_name, labels, numbers, redline_html
+from .changes import STATUS, clause_htmls, clause_name, labels, numbers, redline_html
 from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
@@ -210,20 +211,24 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
              "pdf": pdf_name(policy, v.id) if ui.pdfs and not v.draft else ""} for v in reversed(timeline.versions)]
     labels = {"added": ui.t(STATUS["added"]), "removed": ui.t(STATUS["removed"]), "changed": ui.t(STATUS["changed"]),
               "moved": ui.t(STATUS["moved"]), "none": ui.t(_("No clause changed.")),
-              "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:"))}
+              "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:")),
+              "was": ui.t(_("This was %(was)s in the previous version.")),
+              "moved-from": ui.t(_("Moved from %(was)s to %(now)s."))}
     return ui.render("history.md.j2", title=ui.title(policy), rows=rows,
                      chrome=history_chrome(ui.t, labels, rows).meta())
 
 
 def sections_json(ui: _Ui, version: Version) -> str:
-    """A version's clauses as compared (for comparing any two versions in the browser)."""
-    known = numbers(version, ui.lang)
-    # `labels`: how each cross-reference reads, for compare.js to show [[id]] as the page does.
-    entries = [{"id": s.id, "level": s.level, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
-                "text": s.text} for s in version.sections]
+    """A version's clauses as compare.js needs them to redline any two versions as the changes pages do."""
+    known, html = numbers(version, ui.lang), clause_htmls(version, ui.lang)
+    # `digest`: of the text diff.py compares (whether a clause changed); `html`: what redline.py diffs.
+    entries = [{"id": s.id, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
+                "digest": hashlib.blake2b(s.text.encode(), digest_size=8).hexdigest(), "html": html.get(s.id, "")}
+               for s in version.sections]
+    # `labels`: how each clause is referred to, for "moved from … to …" (changes._where).
     # Compact: read by a script, and json's C encoder only runs without indentation.
-    return json.dumps({"version": version.id, "labels": labels(version, ui.lang), "sections": entries},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps({"version": version.id, "numbering": version.meta.numbering, "labels": labels(version, ui.lang),
+                       "sections": entries}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:

@@ -1,13 +1,17 @@
 """A rendered redline: two versions of a clause as HTML, with <ins>/<del> inside its structure (pure).
 
-The same rules run in the browser (templates/theme/assets/javascripts/compare.js), on the same
-clause HTML, so the history page's "compare any two versions" marks what the changes pages mark.
+The same rules run in the browser (templates/theme/assets/javascripts/redline.js, for compare.js),
+on the same clause HTML, so the history page's "compare any two versions" marks what the changes
+pages mark.
 docs/architecture.md, "The rendered redline", states the rules; change both files together.
 
 1. Each side is tokenized: tags (attributes in source order), words, runs of space, single marks;
    after a link's end tag, its target as a token of its own (so a changed target is shown).
-2. The token lists are compared with a longest common subsequence, after their common head and
-   tail are set aside; ties go to the insertion first.
+2. The token lists are compared with Myers' O(ND) shortest edit script (his greedy forward search;
+   where two paths reach as far, the one that deletes), first over whole top-level elements and the
+   text between them, then token by token inside each run of differing elements (past MAX_EDITS, a
+   run reads as all deleted, then all inserted). A one-sided change is then slid along equal tokens
+   to where it holds whole elements (`slide`).
 3. A clean-up pass turns a short run of unchanged words between two changes into part of the change
    (no tags, no line break, not longer than the changes on either side): a rewritten phrase reads
    as one deletion and one insertion, not as interleaved syllables.
@@ -26,8 +30,10 @@ from html.parser import HTMLParser
 
 from .markup import ANCHOR_LINE_RE, clause_markdown, clean_html
 
-WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)  # as compare.js's /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/u
-VOID = frozenset({"br", "hr"})
+# redline.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
+# U+FEFF and lacks U+001C-U+001F and U+0085); they agree on every character both Unicode versions know.
+WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+VOID = frozenset({"br", "hr"})  # the void elements clean_html lets through
 CHILDREN = {"ul": {"li"}, "ol": {"li"}, "table": {"thead", "tbody", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
             "tr": {"td", "th"}, "dl": {"dt", "dd"}}
 FLOW = frozenset({"div", "li", "td", "th", "blockquote", "dd", "section"})  # may hold blocks and text
@@ -53,7 +59,7 @@ Op = tuple[str, Token]  # "=", "-" or "+"
 
 
 def escape(text: str, quote: bool = False) -> str:
-    """As compare.js escapes: &, <, > (and " in attributes)."""
+    """As redline.js escapes: &, <, > (and " in attributes)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace('"', "&quot;") if quote else text
 
@@ -360,7 +366,7 @@ class _Writer:
                 self.stack.pop()
             return
         html = token.text
-        if removed and " class=" not in html:
+        if removed and ' class="' not in html:  # not in an attribute's value: its quotes are escaped
             html = f'{html[:-1]} class="{REMOVED_CLASS}">'
         self.out.append(html)
         if token.kind == "<":
