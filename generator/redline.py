@@ -29,6 +29,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .markup import ANCHOR_LINE_RE, clause_markdown, clean_html
+from .myers import edit_script
 
 # redline.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
 # U+FEFF and lacks U+001C-U+001F and U+0085); they agree on every character both Unicode versions know.
@@ -110,7 +111,7 @@ def compare(a: list[Token], b: list[Token]) -> list[Op]:
     old_run: list[Token] = []
     new_run: list[Token] = []
     i = j = 0
-    for op in _myers(old_keys, new_keys, len(old_keys) + len(new_keys)) or []:
+    for op in edit_script(old_keys, new_keys, len(old_keys) + len(new_keys)) or []:
         if op == "=":
             ops += _tokens_diff(old_run, new_run) + [("=", t) for t in a[slice(*units_a[i])]]
             old_run, new_run, i, j = [], [], i + 1, j + 1
@@ -140,7 +141,7 @@ def _key(tokens: list[Token], span: tuple[int, int]) -> str:
 
 def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
     """Token by token where blocks differ; a change too large to align reads as all deleted, all inserted."""
-    script = _myers([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
+    script = edit_script([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
     if script is None:
         return [("-", t) for t in old] + [("+", t) for t in new]
     ops: list[Op] = []
@@ -154,40 +155,6 @@ def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
             i += 1
             j += op == "="
     return ops
-
-
-def _myers(x: list[str], y: list[str], limit: int) -> list[str] | None:
-    """A shortest edit script ("=", "-", "+" per step) from Myers' O(ND) algorithm; None past `limit` edits."""
-    n, m = len(x), len(y)
-    v, trace = {1: 0}, []
-    for d in range(min(n + m, limit) + 1):
-        trace.append(dict(v))
-        for k in range(-d, d + 1, 2):
-            i = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
-            j = i - k
-            while i < n and j < m and x[i] == y[j]:
-                i, j = i + 1, j + 1
-            v[k] = i
-            if i >= n and j >= m:
-                return _path(trace, n, m)
-    return None
-
-
-def _path(trace: list[dict[int, int]], n: int, m: int) -> list[str]:
-    """The edit script that Myers' search found, walked back from the end."""
-    script: list[str] = []
-    i, j = n, m
-    for d in range(len(trace) - 1, 0, -1):
-        v, k = trace[d], i - j
-        down = k == -d or (k != d and v[k - 1] < v[k + 1])
-        prev_k = k + 1 if down else k - 1
-        prev_i = v[prev_k]
-        prev_j = prev_i - prev_k
-        mid_i = prev_i if down else prev_i + 1
-        script += ["="] * (i - mid_i) + ["+" if down else "-"]
-        i, j = prev_i, prev_j
-    script += ["="] * i
-    return script[::-1]
 
 
 def _groups(ops: list[Op]) -> list[list[Op]]:
