@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, GIT_ENV, ContentRepo, git
 from test_versions import aup, both, history
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, verify_consent
 from generator.history import GitHistory, MemoryHistory, read_lock
 from generator.version_ids import settle_ids, split_id
 from generator.versions import found_from_json, found_to_json, read_versions
@@ -126,6 +126,9 @@ def test_two_versions_of_one_day_are_published_at_their_own_addresses(two_in_a_d
     ours = {v["version"]: v["sha256"] for v in manifest["versions"]}
     assert ours[f"{DAY}.2"] == lock[f"beta/aup/vi/{DAY}.2"]["sha256"] != ours[DAY]
     assert f"https://beta.example/policies/aup/{DAY}.2/" in page("beta/sitemap.xml")
+    ok, _why, text = verify_consent(two_in_a_day.root, "beta", "aup", "vi", f"{DAY}.2", ours[f"{DAY}.2"])
+    assert ok and "đổi mỗi năm" in text
+    assert not verify_consent(two_in_a_day.root, "beta", "aup", "vi", f"{DAY}.2", ours[DAY])[0]
 
 
 def test_ids_stay_after_a_third_version_a_rebuild_from_scratch_and_a_rewritten_history(two_in_a_day):
