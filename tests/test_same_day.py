@@ -13,6 +13,7 @@ from test_versions import aup, both, history
 
 from generator.build import BuildOptions, build, verify_consent
 from generator.history import GitHistory, MemoryHistory, read_lock
+from generator.lint import CheckOptions, run_check
 from generator.version_ids import settle_ids, split_id
 from generator.versions import found_from_json, found_to_json, read_versions
 
@@ -156,3 +157,17 @@ def test_ids_stay_after_a_third_version_a_rebuild_from_scratch_and_a_rewritten_h
     assert [v.id for v in settle_ids(read_versions(GitHistory(two_in_a_day.root).snapshots()),
                                      read_lock(two_in_a_day.root))[("beta", "aup", "vi")]] == [
         "2026-11-20", DAY, f"{DAY}.4", f"{DAY}.2", f"{DAY}.3"]
+
+
+@pytest.mark.parametrize(("today", "severity"), [(True, "warning"), (False, "error")])
+def test_check_warns_about_a_change_under_todays_date_and_refuses_it_under_an_older_one(mini, today, severity):
+    if today:  # the version before was released today: committed today, the change is another version of today
+        day = dt.datetime.now(VIETNAM).date().isoformat()
+        for lang in ("vi", "en"):
+            mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", f"updated: {day}")
+        mini.commit("AUP: today's version")
+    mini.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
+    mini.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
+    found = [f for f in run_check(CheckOptions(root=mini.root, history=False)) if f.rule == "versions"]
+    assert {(f.path, f.severity) for f in found} == {("content/vi/aup.md", severity), ("content/en/aup.md", severity)}
+    assert all(("another version of" in f.message) == today for f in found)
