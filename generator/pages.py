@@ -21,7 +21,7 @@ from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import diff_sections
-from .i18n import _, gettext_for, long_date, ngettext_for
+from .i18n import _, gettext_for, long_date, ngettext_for, release_day
 from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
@@ -156,6 +156,10 @@ class _Ui:
     def date(self, value: dt.date) -> str:
         return long_date(value, self.lang)
 
+    def day(self, version: Version) -> str:
+        """The version's date, with which release of the day it is (when not the first)."""
+        return release_day(self.t, self.date(version.meta.updated), version.seq)
+
     def title(self, policy: str) -> str:
         return self.config.policies[policy].title[self.lang]
 
@@ -191,7 +195,8 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
     brand = ui.config.brands[ui.brand_id]
-    values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "banner": banner,
+    values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "seq": version.seq,
+              "banner": banner,
               "draft": version.draft, "has_previous": not version.draft and timeline.previous(version) is not None,
               "upcoming": {"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
               "is_translation": ui.is_translation, "authority_name": ui.authority_name,
@@ -205,7 +210,7 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
 
 def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> str:
     """Every version of a policy, newest first, with links to its text and its changes."""
-    rows = [{"id": v.id, "updated": ui.date(v.meta.updated), "effective": ui.date(v.meta.effective),
+    rows = [{"id": v.id, "updated": ui.day(v), "effective": ui.date(v.meta.effective),
              "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
              "has_previous": timeline.previous(v) is not None,
              "pdf": pdf_name(policy, v.id) if ui.pdfs and not v.draft else ""} for v in reversed(timeline.versions)]
@@ -234,7 +239,7 @@ def sections_json(ui: _Ui, version: Version) -> str:
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
     """The version list that the selector on every page reads (archived pages never change)."""
     label, show = ui.t(_("Choose a version")), ui.t(_("Show this version"))
-    entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.date(v.meta.updated)}
+    entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.day(v)}
                 + (f" ({ui.t(_('current'))})" if v is current else ""), "effective": v.meta.effective.isoformat(),
                 "material": v.meta.material} for v in reversed(timeline.versions)]
     return json.dumps({"label": label, "show": show, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
@@ -243,7 +248,7 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
     result = diff_sections(old.sections, new.sections)
-    chrome = changes_chrome(ui.t, ui.date(new.meta.updated), ui.date(old.meta.updated), new.meta.summary)
+    chrome = changes_chrome(ui.t, ui.day(new), ui.day(old), new.meta.summary)
     redline = redline_html(ui.t, ui.n, ui.lang, result, old, new)
     return ui.render("changes.md.j2", title=ui.title(policy), redline=redline, chrome=chrome.meta())
 
@@ -258,7 +263,7 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
         for version in timeline.versions:
             path = f"{policy}/{version.id}/" + ("changes/" if timeline.previous(version) else "")
             entries.append({"title": f"{ui.title(policy)}: " + ui.t(_("Version of %(date)s")) % {
-                "date": ui.date(version.meta.updated)}, "url": site_url + path, "sort": version.meta.updated,
+                "date": ui.day(version)}, "url": site_url + path, "sort": (version.meta.updated, version.seq),
                 "updated": _timestamp(version.meta.updated), "summary": version.meta.summary or version.meta.title,
                 "material": version.meta.material})
     entries.sort(key=lambda e: (e["sort"], e["url"]), reverse=True)
