@@ -35,6 +35,7 @@ from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, tr
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
+from .version_ids import settle_ids
 from .versions import (
     Key,
     Timeline,
@@ -155,8 +156,8 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     content_valid(config)
     history = GitHistory(options.root)
     reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
-    versions = reader.found
     record = read_lock(options.root)
+    versions = settle_ids(reader.found, record)
     problems, new = check_record(versions, record)
     if problems:
         raise BuildError(problems)
@@ -328,7 +329,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
 def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
                    ) -> tuple[bool, str, str]:
     """`policygen consent verify`: (matches, why, the published text of that version)."""
-    found = read_versions(GitHistory(root).snapshots())
+    found = settle_ids(read_versions(GitHistory(root).snapshots()), read_lock(root))
     ok, match, reason = verify(timelines(found), brand, policy, lang, version, sha256)
     return ok, reason, match.body if match is not None else ""
 

@@ -14,7 +14,7 @@ from .markdown_ext import REDLINE_START
 from .markup import escape_markdown
 from .model import number_clauses
 from .parse import REF_RE
-from .redline import clause_redline, text_redline
+from .redline import clause_html, clause_redline, text_redline
 from .versions import Version
 
 STATUS = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed"), "moved": _("Moved")}
@@ -63,6 +63,11 @@ def sources(version: Version, lang: str) -> dict[str, str]:
     for chunk, (clause_id, _level, _title) in zip(version.chunks[1:], version.outline, strict=True):
         found[clause_id] = REF_RE.sub(named, chunk.partition("\n")[2])
     return found
+
+
+def clause_htmls(version: Version, lang: str) -> dict[str, str]:
+    """Each clause's text as the redline compares it: `sources` rendered ("" for none)."""
+    return {cid: clause_html(text) if text else "" for cid, text in sources(version, lang).items()}
 
 
 def _ref_label(known: dict[str, str], match: re.Match[str]) -> str:

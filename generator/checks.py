@@ -164,7 +164,9 @@ def _brand_rules(line: str, facts: BrandFacts) -> Iterator[Rule]:
             yield (match.start() + 1, "error", f"names another company, {name!r}",
                    "This text was probably copied from that company's policy: use {{ brand.name }}.", "brand-leak")
     name = facts.names[0]
-    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", line, re.IGNORECASE):
+    # An address is written as the site writes it (`https://example.com/?ref=acme`): not the brand's name.
+    unlinked = URL.sub(lambda m: " " * len(m.group(0)), line)
+    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", unlinked, re.IGNORECASE):
         if match.group(0) != name:
             yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
                    f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
@@ -176,6 +178,7 @@ def _brand_rules(line: str, facts: BrandFacts) -> Iterator[Rule]:
                    "Name the document in words, or define the abbreviation where it is first used.", "brand-name")
 
 
+URL = re.compile(r"(?i)\b(?:https?://|mailto:|www\.)[^\s<>()\[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 UNDEFINED = re.compile(r"\b(this|the|these|này|của)\s+([A-Z]{3,6})\b")
 DEFINITION = re.compile(r"[“\"(]([A-Z]{2,6})[”\")]")
 
@@ -207,16 +210,20 @@ def _squash(name: str) -> str:
     return re.sub(r"[\W_]+", "", name).lower()
 
 
+# What a colon may announce: a list (any marker, numbered too), a table, a blockquote (an address, a quotation).
+BLOCK_START = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|\||>")
+
+
 def _paragraphs(lines: list[str]) -> Iterator[tuple[int, list[str], bool]]:
-    """Paragraphs of body text (not headings, list items or code): start index, lines, list follows."""
+    """Paragraphs of body text (not headings, lists, tables, quotes or code): start, lines, a block follows."""
     block: list[str] = []
     start = 0
     for index, line in enumerate([*lines, ""]):
         stripped = line.strip()
-        is_break = not stripped or stripped.startswith(("#", "- ", "* ", "|", "!!!", "```", "<"))
+        is_break = not stripped or stripped.startswith(("#", "!!!", "```", "<")) or BLOCK_START.match(stripped)
         if is_break:
             if block:
-                yield start, block, stripped.startswith(("- ", "* ")) or _next_is_list(lines, index)
+                yield start, block, _next_is_block(lines, index)
             block = []
             continue
         if not block:
@@ -224,11 +231,11 @@ def _paragraphs(lines: list[str]) -> Iterator[tuple[int, list[str], bool]]:
         block.append(line)
 
 
-def _next_is_list(lines: list[str], index: int) -> bool:
-    """A list (or, at the end of a clause, its sub-clauses) follows."""
+def _next_is_block(lines: list[str], index: int) -> bool:
+    """A list, a table or a blockquote follows (or, at the end of a clause, its sub-clauses)."""
     for line in lines[index:]:
         if line.strip():
-            return line.strip().startswith(("- ", "* ", "1."))
+            return bool(BLOCK_START.match(line.strip()))
     return True
 
 

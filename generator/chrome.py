@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .i18n import _
+from .i18n import _, release_day
 
 Translate = Callable[[str], str]
 
@@ -109,7 +109,8 @@ def policy_chrome(t: Translate, date: Callable[[Any], str], page: dict[str, Any]
     if page["has_previous"]:
         links.append(Link(f"{to}{vid}/changes/", t(_("What changed"))))
     versions = Versions(t(_("Versions")), f"{to}versions.json", to, vid,
-                        t(_("Version of %(date)s")) % {"date": date(meta.updated)}, tuple(links))
+                        t(_("Version of %(date)s")) % {"date": release_day(t, date(meta.updated), page["seq"])},
+                        tuple(links))
     printed = Printed(page["brand"], page["legal_name"], versions.current, t(_("Permanent address")),
                       "" if page["draft"] else page["url"])
     return Chrome(tuple(stamp), versions=versions, notices=tuple(_notices(t, date, page)), printed=printed)

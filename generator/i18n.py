@@ -73,6 +73,11 @@ def long_date(value: dt.date, lang: str) -> str:
     return format_date(value, pattern, locale=locale(lang))
 
 
+def release_day(t: Callable[[str], str], day: str, seq: int) -> str:
+    """A version's date as written out, and which release of that day it is when not the first."""
+    return day if seq == 1 else t(_("%(date)s (release %(number)d of that day)")) % {"date": day, "number": seq}
+
+
 def clause_label(parts: tuple[int, ...], style: str, lang: str) -> str:
     """How a cross-reference names a clause ("Điều 3", "khoản 2 Điều 3", "section 3.2")."""
     t = gettext_for(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from .model import Resolved
 from .parse import parse_document
 from .render import brand_values, content_environment, render_chunks
 from .sandbox import EditorTemplateError, render, sandbox
+from .version_ids import VIETNAM
 from .versions import Key, Version, texts_at
 
 
@@ -184,15 +186,25 @@ def version_findings(config: SiteConfig, old: dict[Key, Version], new: dict[Key,
             yield Finding(path, line, 1, "error", f"`updated` ({after.id}) is earlier than the previous version's "
                           f"({before.id})", "A new version needs a later date.", "versions")
         elif after.meta.updated == before.meta.updated and after.body != before.body:
-            yield Finding(path, line, 1, "error", "the text changed but `updated` did not",
-                          "Set `updated:` to today's date to release the change as a new version "
-                          "(and write a `summary:`).", "versions")
+            yield _same_date(path, line, after.meta.updated)
         notice = (after.meta.effective - after.meta.updated).days
         wanted = config.checks.material_notice_days
         if after.meta.material and after.meta.updated != before.meta.updated and notice < wanted:
             yield Finding(path, _field_line(root / path, "effective") or line, 1, "error",
                           f"a material change with {notice} days' notice; site.yml asks for {wanted}",
                           f"Set `effective:` at least {wanted} days after `updated`.", "versions")
+
+
+def _same_date(path: str, line: int, updated: dt.date) -> Finding:
+    """Text changed under the date of the version before: a second version of today, or a draft."""
+    if updated == dt.datetime.now(VIETNAM).date():
+        return Finding(path, line, 1, "warning", "the text changed but `updated` did not: committed today, it is "
+                       f"released as another version of {updated.isoformat()}; committed later, it stays a draft",
+                       "Commit it today to release it; to release it on a later day, set `updated:` to that day.",
+                       "versions")
+    return Finding(path, line, 1, "error", "the text changed but `updated` did not",
+                   "Set `updated:` to today's date to release the change as a new version "
+                   "(and write a `summary:`).", "versions")
 
 
 def _field_line(path: Path, field: str) -> int:

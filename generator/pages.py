@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Callable, Hashable
@@ -15,12 +16,12 @@ from babel.core import Locale
 from markupsafe import Markup
 
 from . import seo
-from .changes import STATUS, clause_name, labels, numbers, redline_html
+from .changes import STATUS, clause_htmls, clause_name, labels, numbers, redline_html
 from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import diff_sections
-from .i18n import _, gettext_for, long_date, ngettext_for
+from .i18n import _, gettext_for, long_date, ngettext_for, release_day
 from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
@@ -155,6 +156,10 @@ class _Ui:
     def date(self, value: dt.date) -> str:
         return long_date(value, self.lang)
 
+    def day(self, version: Version) -> str:
+        """The version's date, with which release of the day it is (when not the first)."""
+        return release_day(self.t, self.date(version.meta.updated), version.seq)
+
     def title(self, policy: str) -> str:
         return self.config.policies[policy].title[self.lang]
 
@@ -190,7 +195,8 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
                  upcoming: Version | None, is_current: bool) -> str:
     """The page of one version (the plain URL is the page of the version in force)."""
     brand = ui.config.brands[ui.brand_id]
-    values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "banner": banner,
+    values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "seq": version.seq,
+              "banner": banner,
               "draft": version.draft, "has_previous": not version.draft and timeline.previous(version) is not None,
               "upcoming": {"id": upcoming.id, "effective": ui.date(upcoming.meta.effective)} if upcoming else None,
               "is_translation": ui.is_translation, "authority_name": ui.authority_name,
@@ -204,32 +210,36 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
 
 def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> str:
     """Every version of a policy, newest first, with links to its text and its changes."""
-    rows = [{"id": v.id, "updated": ui.date(v.meta.updated), "effective": ui.date(v.meta.effective),
+    rows = [{"id": v.id, "updated": ui.day(v), "effective": ui.date(v.meta.effective),
              "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
              "has_previous": timeline.previous(v) is not None,
              "pdf": pdf_name(policy, v.id) if ui.pdfs and not v.draft else ""} for v in reversed(timeline.versions)]
     labels = {"added": ui.t(STATUS["added"]), "removed": ui.t(STATUS["removed"]), "changed": ui.t(STATUS["changed"]),
               "moved": ui.t(STATUS["moved"]), "none": ui.t(_("No clause changed.")),
-              "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:"))}
+              "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:")),
+              "was": ui.t(_("This was %(was)s in the previous version.")),
+              "moved-from": ui.t(_("Moved from %(was)s to %(now)s."))}
     return ui.render("history.md.j2", title=ui.title(policy), rows=rows,
                      chrome=history_chrome(ui.t, labels, rows).meta())
 
 
 def sections_json(ui: _Ui, version: Version) -> str:
-    """A version's clauses as compared (for comparing any two versions in the browser)."""
-    known = numbers(version, ui.lang)
-    # `labels`: how each cross-reference reads, for compare.js to show [[id]] as the page does.
-    entries = [{"id": s.id, "level": s.level, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
-                "text": s.text} for s in version.sections]
+    """A version's clauses as compare.js needs them to redline any two versions as the changes pages do."""
+    known, html = numbers(version, ui.lang), clause_htmls(version, ui.lang)
+    # `digest`: of the text diff.py compares (whether a clause changed); `html`: what redline.py diffs.
+    entries = [{"id": s.id, "name": clause_name(ui.t, s.id, s.title, known), "title": s.title,
+                "digest": hashlib.blake2b(s.text.encode(), digest_size=8).hexdigest(), "html": html.get(s.id, "")}
+               for s in version.sections]
+    # `labels`: how each clause is referred to, for "moved from … to …" (changes._where).
     # Compact: read by a script, and json's C encoder only runs without indentation.
-    return json.dumps({"version": version.id, "labels": labels(version, ui.lang), "sections": entries},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps({"version": version.id, "numbering": version.meta.numbering, "labels": labels(version, ui.lang),
+                       "sections": entries}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
     """The version list that the selector on every page reads (archived pages never change)."""
     label, show = ui.t(_("Choose a version")), ui.t(_("Show this version"))
-    entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.date(v.meta.updated)}
+    entries = [{"id": v.id, "label": ui.t(_("Version of %(date)s")) % {"date": ui.day(v)}
                 + (f" ({ui.t(_('current'))})" if v is current else ""), "effective": v.meta.effective.isoformat(),
                 "material": v.meta.material} for v in reversed(timeline.versions)]
     return json.dumps({"label": label, "show": show, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
@@ -238,7 +248,7 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
     result = diff_sections(old.sections, new.sections)
-    chrome = changes_chrome(ui.t, ui.date(new.meta.updated), ui.date(old.meta.updated), new.meta.summary)
+    chrome = changes_chrome(ui.t, ui.day(new), ui.day(old), new.meta.summary)
     redline = redline_html(ui.t, ui.n, ui.lang, result, old, new)
     return ui.render("changes.md.j2", title=ui.title(policy), redline=redline, chrome=chrome.meta())
 
@@ -253,7 +263,7 @@ def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
         for version in timeline.versions:
             path = f"{policy}/{version.id}/" + ("changes/" if timeline.previous(version) else "")
             entries.append({"title": f"{ui.title(policy)}: " + ui.t(_("Version of %(date)s")) % {
-                "date": ui.date(version.meta.updated)}, "url": site_url + path, "sort": version.meta.updated,
+                "date": ui.day(version)}, "url": site_url + path, "sort": (version.meta.updated, version.seq),
                 "updated": _timestamp(version.meta.updated), "summary": version.meta.summary or version.meta.title,
                 "material": version.meta.material})
     entries.sort(key=lambda e: (e["sort"], e["url"]), reverse=True)

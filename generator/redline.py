@@ -1,13 +1,17 @@
 """A rendered redline: two versions of a clause as HTML, with <ins>/<del> inside its structure (pure).
 
-The same rules run in the browser (templates/theme/assets/javascripts/compare.js), on the same
-clause HTML, so the history page's "compare any two versions" marks what the changes pages mark.
+The same rules run in the browser (templates/theme/assets/javascripts/redline.js, for compare.js),
+on the same clause HTML, so the history page's "compare any two versions" marks what the changes
+pages mark.
 docs/architecture.md, "The rendered redline", states the rules; change both files together.
 
 1. Each side is tokenized: tags (attributes in source order), words, runs of space, single marks;
    after a link's end tag, its target as a token of its own (so a changed target is shown).
-2. The token lists are compared with a longest common subsequence, after their common head and
-   tail are set aside; ties go to the insertion first.
+2. The token lists are compared with Myers' O(ND) shortest edit script (his greedy forward search;
+   where two paths reach as far, the one that deletes), first over whole top-level elements and the
+   text between them, then token by token inside each run of differing elements (past MAX_EDITS, a
+   run reads as all deleted, then all inserted). A one-sided change is then slid along equal tokens
+   to where it holds whole elements (`slide`).
 3. A clean-up pass turns a short run of unchanged words between two changes into part of the change
    (no tags, no line break, not longer than the changes on either side): a rewritten phrase reads
    as one deletion and one insertion, not as interleaved syllables.
@@ -25,9 +29,12 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .markup import ANCHOR_LINE_RE, clause_markdown, clean_html
+from .myers import edit_script
 
-WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)  # as compare.js's /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/u
-VOID = frozenset({"br", "hr"})
+# redline.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
+# U+FEFF and lacks U+001C-U+001F and U+0085); they agree on every character both Unicode versions know.
+WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+VOID = frozenset({"br", "hr"})  # the void elements clean_html lets through
 CHILDREN = {"ul": {"li"}, "ol": {"li"}, "table": {"thead", "tbody", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
             "tr": {"td", "th"}, "dl": {"dt", "dd"}}
 FLOW = frozenset({"div", "li", "td", "th", "blockquote", "dd", "section"})  # may hold blocks and text
@@ -53,7 +60,7 @@ Op = tuple[str, Token]  # "=", "-" or "+"
 
 
 def escape(text: str, quote: bool = False) -> str:
-    """As compare.js escapes: &, <, > (and " in attributes)."""
+    """As redline.js escapes: &, <, > (and " in attributes)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace('"', "&quot;") if quote else text
 
@@ -104,7 +111,7 @@ def compare(a: list[Token], b: list[Token]) -> list[Op]:
     old_run: list[Token] = []
     new_run: list[Token] = []
     i = j = 0
-    for op in _myers(old_keys, new_keys, len(old_keys) + len(new_keys)) or []:
+    for op in edit_script(old_keys, new_keys, len(old_keys) + len(new_keys)) or []:
         if op == "=":
             ops += _tokens_diff(old_run, new_run) + [("=", t) for t in a[slice(*units_a[i])]]
             old_run, new_run, i, j = [], [], i + 1, j + 1
@@ -134,7 +141,7 @@ def _key(tokens: list[Token], span: tuple[int, int]) -> str:
 
 def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
     """Token by token where blocks differ; a change too large to align reads as all deleted, all inserted."""
-    script = _myers([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
+    script = edit_script([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
     if script is None:
         return [("-", t) for t in old] + [("+", t) for t in new]
     ops: list[Op] = []
@@ -148,40 +155,6 @@ def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
             i += 1
             j += op == "="
     return ops
-
-
-def _myers(x: list[str], y: list[str], limit: int) -> list[str] | None:
-    """A shortest edit script ("=", "-", "+" per step) from Myers' O(ND) algorithm; None past `limit` edits."""
-    n, m = len(x), len(y)
-    v, trace = {1: 0}, []
-    for d in range(min(n + m, limit) + 1):
-        trace.append(dict(v))
-        for k in range(-d, d + 1, 2):
-            i = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
-            j = i - k
-            while i < n and j < m and x[i] == y[j]:
-                i, j = i + 1, j + 1
-            v[k] = i
-            if i >= n and j >= m:
-                return _path(trace, n, m)
-    return None
-
-
-def _path(trace: list[dict[int, int]], n: int, m: int) -> list[str]:
-    """The edit script that Myers' search found, walked back from the end."""
-    script: list[str] = []
-    i, j = n, m
-    for d in range(len(trace) - 1, 0, -1):
-        v, k = trace[d], i - j
-        down = k == -d or (k != d and v[k - 1] < v[k + 1])
-        prev_k = k + 1 if down else k - 1
-        prev_i = v[prev_k]
-        prev_j = prev_i - prev_k
-        mid_i = prev_i if down else prev_i + 1
-        script += ["="] * (i - mid_i) + ["+" if down else "-"]
-        i, j = prev_i, prev_j
-    script += ["="] * i
-    return script[::-1]
 
 
 def _groups(ops: list[Op]) -> list[list[Op]]:
@@ -360,7 +333,7 @@ class _Writer:
                 self.stack.pop()
             return
         html = token.text
-        if removed and " class=" not in html:
+        if removed and ' class="' not in html:  # not in an attribute's value: its quotes are escaped
             html = f'{html[:-1]} class="{REMOVED_CLASS}">'
         self.out.append(html)
         if token.kind == "<":

@@ -47,7 +47,8 @@ def _release_note(change: PolicyChange) -> str:
     if old is None:
         return "new policy"
     if new.meta.updated == old.meta.updated:
-        return "text changed WITHOUT a new `updated` date: not a new version"
+        return ("text changed WITHOUT a new `updated` date: not a new version (unless committed on that very "
+                "date: then another version of that day)")
     flags = ["material change" if new.meta.material else "not material"]
     if new.meta.effective != new.meta.updated:
         flags.append(f"takes effect {new.meta.effective.isoformat()}")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from .i18n import _
+from .i18n import _, release_day
 from .versions import Timeline, Version
 
 Translate = Callable[[str], str]
@@ -96,8 +96,8 @@ def _names(words: Words) -> dict[str, str]:
 
 def _dated(words: Words, version: Version, title: str = "") -> str:
     """A title with the date of its version, so that no two versions share a title."""
-    return words.t(_("%(title)s (version of %(date)s)")) % {
-        "title": title or version.meta.title, "date": words.date(version.meta.updated)}
+    day = release_day(words.t, words.date(version.meta.updated), version.seq)
+    return words.t(_("%(title)s (version of %(date)s)")) % {"title": title or version.meta.title, "date": day}
 
 
 def _version_description(words: Words, version: Version, current: Version) -> str:

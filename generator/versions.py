@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +18,7 @@ from .load import place_of
 from .model import Content, Document, FrontMatter, Resolved
 from .parse import parse_document
 from .render import brand_values, content_environment, join_chunks, render_chunks
+from .version_ids import released_same_day, version_id
 from .yamlsrc import YamlProblem, parse_yaml
 
 Key = tuple[str, str, str]  # (brand, policy, lang)
@@ -37,11 +38,12 @@ class Version:
     committed: dt.datetime
     draft: bool = False  # text changed after the date was set, not released
     unnumbered: frozenset[str] = frozenset()  # ids of clauses marked `.unnumbered` (the digest has them: the text)
+    seq: int = 1  # its place among the versions of its `updated` day (version_ids.py keeps it stable)
 
     @property
     def id(self) -> str:
-        """The version's permanent id: its update date."""
-        return self.meta.updated.isoformat()
+        """The version's permanent id: its update date, and `.2`, `.3`… for a later version of the same day."""
+        return version_id(self.meta.updated, self.seq)
 
     @property
     def key(self) -> str:
@@ -83,8 +85,9 @@ class Timeline:
 
     def upcoming(self, as_of: dt.date) -> Version | None:
         """The newest version that is published but not yet in effect, if any."""
-        current = self.in_force(as_of)
-        later = [v for v in self.versions if v.meta.updated > current.meta.updated and v.meta.effective > as_of]
+        # By position, not by date: a later version of the same day is later too.
+        current = self.versions.index(self.in_force(as_of))
+        later = [v for v in self.versions[current + 1:] if v.meta.effective > as_of]
         return later[-1] if later else None
 
     def reask(self, as_of: dt.date) -> list[Version]:
@@ -133,6 +136,8 @@ class VersionReader:
                 versions = self.found.setdefault(key, [])
                 if not versions or version.meta.updated > versions[-1].meta.updated:
                     versions.append(version)
+                elif released_same_day(versions[-1], version, snapshot.committed):
+                    versions.append(replace(version, seq=versions[-1].seq + 1))
         return self
 
 
@@ -216,7 +221,7 @@ def _config_at(snapshot: Snapshot) -> SiteConfig | None:
 # of exactly its type, and nothing else (a cache file is not trusted to be what this code wrote).
 META_FIELDS = ("title", "updated", "effective", "summary", "material", "numbering")
 VERSION_FIELDS = ("brand", "policy", "lang", "meta", "chunks", "outline", "commit", "committed", "draft",
-                  "unnumbered")
+                  "unnumbered", "seq")
 
 
 def version_to_json(version: Version, texts: dict[str, int]) -> dict[str, Any]:
@@ -228,7 +233,7 @@ def version_to_json(version: Version, texts: dict[str, int]) -> dict[str, Any]:
             "chunks": [texts.setdefault(chunk, len(texts)) for chunk in version.chunks],
             "outline": [list(entry) for entry in version.outline], "commit": version.commit,
             "committed": version.committed.isoformat(), "draft": version.draft,
-            "unnumbered": sorted(version.unnumbered)}
+            "unnumbered": sorted(version.unnumbered), "seq": version.seq}
 
 
 def found_to_json(found: dict[Key, list[Version]]) -> dict[str, Any]:
@@ -258,7 +263,8 @@ def version_from_json(data: object, texts: list[str]) -> Version:
                    outline=tuple(_outline_entry(entry) for entry in _typed(fields["outline"], list)),
                    commit=_typed(fields["commit"], str), committed=_iso(fields["committed"], dt.datetime),
                    draft=_typed(fields["draft"], bool),
-                   unnumbered=frozenset(_typed(i, str) for i in _typed(fields["unnumbered"], list)))
+                   unnumbered=frozenset(_typed(i, str) for i in _typed(fields["unnumbered"], list)),
+                   seq=_seq(fields["seq"]))
 
 
 def _meta_from_json(data: object) -> FrontMatter:
@@ -295,6 +301,13 @@ def _chunk(index: object, texts: list[str]) -> str:
     if not 0 <= number < len(texts):
         raise ValueError(f"no text number {index}")
     return texts[number]
+
+
+def _seq(value: object) -> int:
+    number: int = _typed(value, int)
+    if number < 1:
+        raise ValueError(f"not a version's place in its day: {value!r}")
+    return number
 
 
 def _outline_entry(entry: object) -> tuple[str, int, str]:

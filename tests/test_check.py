@@ -96,6 +96,23 @@ def test_a_colon_before_a_list_is_fine_but_not_before_a_paragraph():
         "announces (an address, a list), or end the sentence."]
 
 
+@pytest.mark.parametrize("after", [
+    "| Data | Why |\n|---|---|\n| Name | Billing |\n",  # a table
+    "> ACME Co., Ltd\n> 1 Main Street, Hanoi\n",  # a blockquote address (no full stop of its own)
+    "1. steal\n2. lie\n", "3) steal\n", "+ steal\n", "* steal\n",  # lists with any marker
+])
+def test_a_colon_may_announce_a_table_a_blockquote_or_any_list(after):
+    assert found(f"You must not:\n\n{after}") == []
+    assert found(f"You must not:\n{after}") == []  # no blank line between
+
+
+def test_a_brand_name_inside_an_address_is_not_the_brand_written_wrongly():
+    assert found("Read https://example.com/guide?ref=acme or www.example.com/acme-faq, or write to "
+                 "acme@example.com.") == []
+    assert found("See [the guide](https://example.com/acme/terms) from acme.") == [
+        "1:54: warning: the brand is written 'acme'. Write {{ brand.name }} (ACME)."]
+
+
 def test_vietnamese_repeated_syllables_are_not_doubled_words():
     assert found("Khách hàng giữ bí mật mật khẩu; việc sao lưu, lưu trữ là cần thiết.", "vi") == []
 

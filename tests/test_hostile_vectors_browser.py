@@ -145,6 +145,29 @@ def test_nothing_runs_on_load_focus_hover_or_click(served, path):
     page.close()
 
 
+def test_the_history_pages_comparison_shows_the_vectors_as_text(served):
+    """compare.js inserts clause HTML re-serialized from its tokens: the raw HTML of an old version stays cleaned."""
+    url, browser = served
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{url}/beta/en/aup/history/")
+    page.select_option("select[name=from]", "2026-11-21")
+    page.select_option("select[name=to]", "2026-11-22")
+    page.get_by_role("button", name="Compare").click()
+    page.locator(".policy-compare__result section.policy-change").first.wait_for()
+    assert page.evaluate(SCAN) == []
+    assert page.locator(".policy-compare__result :is(script, img, form, input, svg)").count() == 0
+    text = page.inner_text(".policy-compare__result")
+    for shown in ("<script>alert(1)</script>", "<img src=x onerror=alert(3)>", "giá < 5 triệu & phí > 0 {{ x }}"):
+        assert shown in text
+    page.evaluate("""() => { for (const el of document.querySelectorAll('.policy-compare__result *'))
+        for (const type of ['mouseover', 'focus']) el.dispatchEvent(new Event(type)); }""")
+    page.wait_for_timeout(100)
+    assert dialogs == []
+    page.close()
+
+
 def test_raw_html_from_history_is_cleaned_not_dropped(served):
     url, browser = served
     page = browser.new_page()

@@ -81,6 +81,10 @@ def test_a_redline_names_cross_references_as_the_page_does(two_versions):
     assert f"Xem {label}." in redline and "[[" not in redline
     sections = json.loads(page("beta/aup/2026-11-22/sections.json"))
     assert sections["labels"]["prohibited"] == label  # for the history page's comparison (compare.js)
+    # Each clause as the redline compares it: rendered, references read; no Markdown for the browser to parse.
+    security = next(s for s in sections["sections"] if s["id"] == "security")
+    assert security["html"] == f"<p>Khách hàng giữ bí mật mật khẩu mạnh. Xem {label}.</p>"
+    assert set(security) == {"id", "name", "title", "digest", "html"} and security["name"] == "2. Bảo mật"
 
 
 def test_archived_and_change_pages_stay_out_of_search(two_versions):
