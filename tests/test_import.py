@@ -214,7 +214,7 @@ def test_corpus_imported_published_and_clean(imported) -> None:
     said = report(outcome, root)
     assert "policygen check" in said
     errors = [line for line in said.splitlines() if ": error: " in line]
-    assert errors == [] or folder.startswith("opentermsarchive"), errors  # Bumble's own text: "at:" with no address
+    assert errors == [], errors
 
 
 @pytest.mark.parametrize("imported", ["websites"], indirect=True)
