@@ -8,13 +8,14 @@ from functools import lru_cache, partial
 
 from markupsafe import Markup, escape
 
+from .clause_text import clause_html
 from .diff import Change, PolicyDiff
 from .i18n import _, _n, clause_label, heading_number
 from .markdown_ext import REDLINE_START
 from .markup import escape_markdown
 from .model import number_clauses
 from .parse import REF_RE
-from .redline import clause_html, clause_redline, text_redline
+from .redline import clause_redline, text_redline
 from .versions import Version
 
 STATUS = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed"), "moved": _("Moved")}

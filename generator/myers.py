@@ -6,8 +6,10 @@ same code, tie for tie, so the history page's compare view marks what the change
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 
-def edit_script(x: list[str], y: list[str], limit: int) -> list[str] | None:
+
+def edit_script(x: Sequence[Hashable], y: Sequence[Hashable], limit: int) -> list[str] | None:
     """A shortest edit script ("=", "-", "+" per step) from Myers' O(ND) algorithm; None past `limit` edits."""
     n, m = len(x), len(y)
     v, trace = {1: 0}, []

@@ -22,19 +22,12 @@ docs/architecture.md, "The rendered redline", states the rules; change both file
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 
-from .markup import ANCHOR_LINE_RE, clause_markdown, clean_html
+from .clause_text import Token, clause_html, escape, tokenize
 from .myers import edit_script
 
-# redline.js: /[\p{L}\p{N}_]+|[S]+|[^\p{L}\p{N}_S]/gu with S str.isspace's characters (JavaScript's \s has
-# U+FEFF and lacks U+001C-U+001F and U+0085); they agree on every character both Unicode versions know.
-WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
-VOID = frozenset({"br", "hr"})  # the void elements clean_html lets through
 CHILDREN = {"ul": {"li"}, "ol": {"li"}, "table": {"thead", "tbody", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
             "tr": {"td", "th"}, "dl": {"dt", "dd"}}
 FLOW = frozenset({"div", "li", "td", "th", "blockquote", "dd", "section"})  # may hold blocks and text
@@ -47,66 +40,25 @@ REMOVED_CLASS = "policy-removed"
 MAX_EDITS = 2000  # Myers' search costs (tokens × edits): past this, a change is a rewrite
 
 
-@dataclass(frozen=True)
-class Token:
-    """A tag ("<", ">" or "/": start, void, end), a piece of text ("w") or a link target ("h")."""
-
-    kind: str
-    text: str  # the text, the link target, or the tag's HTML
-    name: str = ""  # the tag's name
-
-
 Op = tuple[str, Token]  # "=", "-" or "+"
 
 
-def escape(text: str, quote: bool = False) -> str:
-    """As redline.js escapes: &, <, > (and " in attributes)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;") if quote else text
-
-
-class _Tokenizer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tokens: list[Token] = []
-        self.links: list[str | None] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        html = "<" + tag + "".join(f' {name}="{escape(value or "", True)}"' for name, value in attrs) + ">"
-        self.tokens.append(Token(">" if tag in VOID else "<", html, tag))
-        if tag == "a":
-            self.links.append(dict(attrs).get("href"))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
-            return
-        self.tokens.append(Token("/", f"</{tag}>", tag))
-        if tag == "a" and self.links and (href := self.links.pop()):
-            self.tokens.append(Token("h", href))
-
-    def handle_data(self, data: str) -> None:
-        self.tokens.extend(Token("w", word) for word in WORD_RE.findall(unicodedata.normalize("NFC", data)))
-
-
-def tokenize(html: str) -> list[Token]:
-    """The tokens of a clause's HTML (see the module's rule 1)."""
-    parser = _Tokenizer()
-    parser.feed(html)
-    parser.close()
-    return parser.tokens
-
-
-@lru_cache(maxsize=4096)  # a clause's text recurs in the pairs of every version until it changes
-def clause_html(source: str) -> str:
-    """A clause's Markdown (brand values and references filled in) as the page renders its text."""
-    source = "\n".join(line for line in source.split("\n") if not ("{" in line and ANCHOR_LINE_RE.match(line)))
-    return clean_html(clause_markdown().convert(source))
+@lru_cache(maxsize=8192)  # each version's clause is compared with the one before and the one after
+def _prepared(html: str) -> tuple[list[Token], list[tuple[int, int]], list[tuple[Token, ...]]]:
+    """A clause's tokens, its top-level units and their keys."""
+    tokens = tokenize(html)
+    units = _units(tokens)
+    return tokens, units, [tuple(tokens[start:end]) for start, end in units]
 
 
 def compare(a: list[Token], b: list[Token]) -> list[Op]:
     """The token-level differences from `a` to `b` (rule 2): whole blocks first, then tokens where blocks differ."""
     units_a, units_b = _units(a), _units(b)
-    old_keys, new_keys = [_key(a, span) for span in units_a], [_key(b, span) for span in units_b]
+    return _compare(a, b, units_a, units_b, [tuple(a[s:e]) for s, e in units_a], [tuple(b[s:e]) for s, e in units_b])
+
+
+def _compare(a: list[Token], b: list[Token], units_a: list[tuple[int, int]], units_b: list[tuple[int, int]],
+             old_keys: list[tuple[Token, ...]], new_keys: list[tuple[Token, ...]]) -> list[Op]:
     ops: list[Op] = []
     old_run: list[Token] = []
     new_run: list[Token] = []
@@ -135,13 +87,9 @@ def _units(tokens: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _key(tokens: list[Token], span: tuple[int, int]) -> str:
-    return "\x00".join(t.kind + t.text for t in tokens[span[0]:span[1]])
-
-
 def _tokens_diff(old: list[Token], new: list[Token]) -> list[Op]:
     """Token by token where blocks differ; a change too large to align reads as all deleted, all inserted."""
-    script = edit_script([t.kind + t.text for t in old], [t.kind + t.text for t in new], MAX_EDITS)
+    script = edit_script(old, new, MAX_EDITS)
     if script is None:
         return [("-", t) for t in old] + [("+", t) for t in new]
     ops: list[Op] = []
@@ -249,7 +197,8 @@ def clean_up(ops: list[Op]) -> list[Op]:
 
 def diff_html(old: str, new: str) -> list[Op]:
     """The cleaned-up token differences between two clause texts' HTML."""
-    return clean_up(compare(tokenize(old), tokenize(new)))
+    (a, units_a, keys_a), (b, units_b, keys_b) = _prepared(old), _prepared(new)
+    return clean_up(_compare(a, b, units_a, units_b, keys_a, keys_b))
 
 
 def _pairs(ops: list[Op]) -> dict[int, int]:
@@ -344,7 +293,18 @@ def render(ops: list[Op], said: dict[str, str]) -> str:
     """The redline as HTML in the new version's structure (rule 4)."""
     pairs, kept = _pairs(ops), set[int]()
     writer = _Writer(said, [], ["div"])
-    for index, (op, token) in enumerate(ops):
+    index = 0
+    while index < len(ops):
+        op, token = ops[index]
+        if op == "=" and token.kind == "w":  # a run of unchanged text: written at once (most of a clause)
+            end = index + 1
+            while end < len(ops) and ops[end][0] == "=" and ops[end][1].kind == "w":
+                end += 1
+            writer.close()
+            writer.out.append(escape("".join(t.text for _, t in ops[index:end])))
+            index = end
+            continue
+        at, index = index, index + 1
         if token.kind == "w":
             writer.text(op, token.text)
         elif token.kind == "h":
@@ -353,10 +313,10 @@ def render(ops: list[Op], said: dict[str, str]) -> str:
                 writer.close()
         elif op != "-":
             writer.tag(token)
-        elif index in pairs and token.kind == "<" and _allowed(writer.stack[-1], token.name):
-            kept.add(index)
+        elif at in pairs and token.kind == "<" and _allowed(writer.stack[-1], token.name):
+            kept.add(at)
             writer.tag(token, removed=True)
-        elif index in pairs and pairs[index] in kept:
+        elif at in pairs and pairs[at] in kept:
             writer.tag(token)
         elif token.kind == ">" and _allowed(writer.stack[-1], token.name):
             writer.tag(token, removed=True)

@@ -16,9 +16,10 @@ from test_redline import CORPUS, MARKDOWN, _corpus_pairs
 
 from generator.build import BuildOptions, build, prepare
 from generator.changes import redline_html
+from generator.clause_text import clause_html
 from generator.diff import diff_sections
 from generator.i18n import gettext_for, ngettext_for
-from generator.redline import clause_html, diff_html, render
+from generator.redline import diff_html, render
 
 pytestmark = pytest.mark.browser
 SCRIPT = Path(__file__).resolve().parent.parent / "templates/theme/assets/javascripts/redline.js"

@@ -7,13 +7,15 @@ import html.parser
 import itertools
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ContentRepo
 
 from generator.build import BuildOptions, build
-from generator.redline import clause_html, clause_redline
+from generator.clause_text import VOID, WORD_RE, Token, clause_html, escape, tokenize
+from generator.redline import clause_redline
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -156,3 +158,52 @@ def test_no_changes_page_shows_markdown_syntax(tmp_path):
         assert not MARKDOWN.search(text_of(redline.replace("</p>", "\n").replace("</li>", "\n"))), page
     vi = (root / "site/acme/aup/2026-11-22/changes/index.html").read_text(encoding="utf-8")
     assert "<table>" in vi and "<strong>" in vi and 'class="policy-removed"' in vi and "policy-href" in vi
+
+
+class _Reference(html.parser.HTMLParser):
+    """html.parser's reading of a clause's HTML, as redline.py tokenized it before its regular expression."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens, self.links = [], []
+
+    def handle_starttag(self, tag, attrs):
+        text = "<" + tag + "".join(f' {n}="{escape(v or "", True)}"' for n, v in attrs) + ">"
+        self.tokens.append(Token(">" if tag in VOID else "<", text, tag))
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag):
+        if tag not in VOID:
+            self.tokens.append(Token("/", f"</{tag}>", tag))
+            if tag == "a" and self.links and (href := self.links.pop()):
+                self.tokens.append(Token("h", href))
+
+    def handle_data(self, data):
+        self.tokens.extend(Token("w", w) for w in WORD_RE.findall(unicodedata.normalize("NFC", data)))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
+def test_the_tokenizer_reads_clean_html_as_html_parser_does():
+    htmls = [clause_html(text) for _name, old, new in _corpus_pairs() for text in (old, new)]
+    htmls.append(clause_html('Xem [a & "b"](https://x.example/?a=1&b=2 "t") và `<c>` &amp; **đậm**.\n\n---\n\n'
+                             '| a |\n|---|\n| b<br>c |'))
+    for html_text in htmls:
+        reference = _Reference()
+        reference.feed(html_text)
+        reference.close()
+        assert tokenize(html_text) == reference.tokens, html_text[:200]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
+def test_a_plain_paragraph_skips_markdown_with_the_same_html():
+    from generator import clause_text as redline
+
+    paragraphs = {p for _name, old, new in _corpus_pairs() for text in (old, new) for p in text.split("\n\n")
+                  if "{" not in p}  # paragraph anchors are taken out before either path
+    paragraphs |= {"Xem https://a.example/x.", "- một", "1. một", "# Tiêu đề", "Một  ", "A www.b.example c"}
+    plain = [p for p in paragraphs if redline.PLAIN_RE.fullmatch(p.strip("\n"))]
+    assert len(plain) > 100  # the shortcut is taken, and checked, on real text
+    for paragraph in paragraphs:
+        through_markdown = redline.clean_html(redline._converter().reset().convert(paragraph))
+        assert clause_html(paragraph) == through_markdown, paragraph
