@@ -47,6 +47,17 @@ class Found:
 
 def check_chunk(text: str) -> tuple[list[TextProblem], list[tuple[str, int]]]:
     """A clause's (or preamble's) problems, and the footnote labels it defines with their lines."""
+    problems, labels = _checked(text)
+    return list(problems), list(labels)
+
+
+@lru_cache(maxsize=16384)  # a rebuild in the same process (serve, the benchmark) checks the same clauses again
+def _checked(text: str) -> tuple[tuple[TextProblem, ...], tuple[tuple[str, int], ...]]:
+    problems, labels = _check(text)
+    return tuple(problems), tuple(labels)
+
+
+def _check(text: str) -> tuple[list[TextProblem], list[tuple[str, int]]]:
     problems = shallow_sublists(text)
     if not SUSPECT_RE.search(text):
         return problems, []
