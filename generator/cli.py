@@ -130,24 +130,29 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
               help="The language of each FILE, in order; with --history, the languages to look for.")
 @click.option("--history", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of dated versions (YYYY-MM-DD-x/<lang>.md or YYYY-MM-DD-x.md): one commit each.")
+@click.option("--history-path", default=None, metavar="PATTERN",
+              help="With --history naming a git repository: the policy's file in it, {lang} for the language "
+                   "(e.g. legal/{lang}/privacy.md); each commit that changed it is a version, dated as committed.")
 @click.option("--title", default=None, help="The title, for sources whose text has none (default: site.yml's).")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Without --history: the `updated` date of the imported text (default: today).")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], policy: str, brand: str | None, langs: tuple[str, ...],
-            history: Path | None, title: str | None, date: dt.datetime | None, root: Path) -> None:
+            history: Path | None, history_path: str | None, title: str | None, date: dt.datetime | None,
+            root: Path) -> None:
     """Bring an existing policy (Markdown or a saved HTML page, one file per language) into content/.
 
     \b
     policygen import --policy privacy --lang vi vi.md --lang en en.md
     policygen import --policy privacy --brand X --lang vi --lang en --history old-versions/
+    policygen import --policy privacy --lang vi --lang en --history ../legal --history-path '{lang}/privacy.md'
     """
     from .importing.report import report
     from .importing.run import ImportOptions, run_import
 
     options = ImportOptions(root=root, policy=policy, brand=brand, langs=langs, files=files, history=history,
-                            title=title, date=date.date() if date else None)
+                            history_path=history_path, title=title, date=date.date() if date else None)
     outcome = _run(ctx, lambda: run_import(options), None)
     click.echo(report(outcome, root), nl=False)
 @main.command()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -136,7 +138,8 @@ CASES = {
 }
 
 
-def _import_corpus(case: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ImportOptions, Outcome]:
+def _import_corpus(case: str, root: Path, monkeypatch: pytest.MonkeyPatch, history: Path | None = None,
+                   history_path: str | None = None) -> tuple[ImportOptions, Outcome]:
     """A new git repo at `root` (site.yml with brand acme committed) with corpus document `case` imported."""
     folder, langs = CASES[case]
     if not (CORPUS / folder).is_dir():
@@ -148,7 +151,8 @@ def _import_corpus(case: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tu
     (root / "site.yml").write_text(SITE.format(policy="privacy", langs=", ".join(langs)), encoding="utf-8")
     for args in (["init", "-q", "-b", "main"], ["add", "site.yml"], ["commit", "-q", "-m", "Site"]):
         subprocess.run(["git", *args], cwd=root, check=True)
-    options = ImportOptions(root=root, policy="privacy", brand="acme", langs=langs, history=CORPUS / folder)
+    options = ImportOptions(root=root, policy="privacy", brand="acme", langs=langs, history=history or CORPUS / folder,
+                            history_path=history_path)
     return options, run_import(options)
 
 
@@ -282,3 +286,36 @@ def test_refuses_history_under_an_existing_policy(tmp_path: Path, monkeypatch: p
     (root / "content" / "en" / "acme" / "terms.md").write_text("Written by hand.\n", encoding="utf-8")
     with pytest.raises(ContentError, match="already in the repository"):
         run_import(elsewhere)
+
+
+def test_history_from_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--history REPO --history-path PATTERN: each commit that changed the file is a version, dated as committed."""
+    folder, langs = CASES["websites"]
+    if not (CORPUS / folder).is_dir():
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    source = tmp_path / "legal"
+    source.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=source, check=True)
+    # Mozilla's own layout: one commit per published version, the two of 2022-03-30 an hour apart.
+    for hour, version in enumerate(sorted(p for p in (CORPUS / folder).iterdir() if p.is_dir())):
+        for lang in langs:
+            target = source / lang / "privacy.md"
+            target.parent.mkdir(exist_ok=True)
+            if (version / f"{lang}.md").is_file():
+                shutil.copy(version / f"{lang}.md", target)
+            else:  # a translation retired in that version
+                target.unlink(missing_ok=True)
+        when = f"{version.name[:10]}T{9 + hour:02d}:00:00+07:00"
+        env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Mozilla",
+               "GIT_AUTHOR_EMAIL": "legal@example.invalid", "GIT_COMMITTER_NAME": "Mozilla",
+               "GIT_COMMITTER_EMAIL": "legal@example.invalid", "PATH": os.environ["PATH"]}
+        subprocess.run(["git", "add", "-A"], cwd=source, check=True, env=env)
+        subprocess.run(["git", "commit", "-q", "-m", version.name], cwd=source, check=True, env=env)
+    root = tmp_path / "repo"
+    options, outcome = _import_corpus("websites", root, monkeypatch, history=source, history_path="{lang}/privacy.md")
+    assert len(outcome.committed) == len(list((CORPUS / folder).iterdir()))
+    _build(root)
+    for lang in langs:
+        assert _published(root, lang) == _dates(folder, lang)
+    again = run_import(options)
+    assert again.committed == [] and len(again.skipped) == len(outcome.committed)

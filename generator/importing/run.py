@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import ContentError, Problem
 from ..load import load_config
-from . import dated, gitwrite
+from . import dated, gitsource, gitwrite
 from .document import Dates, compose
 from .html_in import page_to_markdown
 from .ids import Memory, assign
@@ -27,6 +28,7 @@ class ImportOptions:
     langs: tuple[str, ...]
     files: tuple[Path, ...] = ()
     history: Path | None = None
+    history_path: str | None = None  # with it, `history` is a git repository and this the file in it ({lang})
     title: str | None = None
     date: dt.date | None = None
 
@@ -42,7 +44,14 @@ def run_import(options: ImportOptions) -> Outcome:
         gitwrite.write(options.root, outputs)
         outcome.uncommitted.extend(output.rel for output in outputs)
         return outcome
-    _history(options, outcome, _titles(options, config))
+    if options.history_path is None:
+        _history(options, outcome, _titles(options, config))
+        return outcome
+    with tempfile.TemporaryDirectory(prefix="policygen-import-") as folder:
+        problems = gitsource.export(options.history, options.history_path, options.langs, Path(folder))
+        if problems:
+            raise ContentError(problems)
+        _history(replace(options, history=Path(folder)), outcome, _titles(options, config))
     return outcome
 
 
