@@ -99,16 +99,22 @@ def two_version_site(root: Path, pdf: bool = False) -> Path:
 
     from generator.build import BuildOptions, build
 
+    _strong_passwords(root, "updated: 2026-11-22")
+    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22), pdf=pdf))
+    return root / "site"
+
+
+def _strong_passwords(root: Path, updated: str) -> ContentRepo:
+    """The mini fixture committed at `root`, then its AUP's second version (strong passwords), `updated` as given."""
     shutil.copytree(FIXTURES / "mini", root)
     repo = ContentRepo(root)
     repo.commit("Fixture mini")
     repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
     repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
     for lang in ("vi", "en"):
-        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
+        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", updated)
     repo.commit("AUP: strong passwords")
-    build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22), pdf=pdf))
-    return root / "site"
+    return repo
 
 
 def translated_version_site(root: Path) -> Path:
@@ -122,14 +128,7 @@ def translated_version_site(root: Path) -> Path:
 
     from generator.build import BuildOptions, build
 
-    shutil.copytree(FIXTURES / "mini", root)
-    repo = ContentRepo(root)
-    repo.commit("Fixture mini")
-    repo.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
-    repo.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
-    for lang in ("vi", "en"):
-        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-21\nsummary: Strong passwords.")
-    repo.commit("AUP: strong passwords")
+    repo = _strong_passwords(root, "updated: 2026-11-21\nsummary: Strong passwords.")
     repo.edit("content/en/aup.md", "keep strong passwords", "keep their strong passwords")
     repo.edit("content/en/aup.md", "updated: 2026-11-21", "updated: 2026-11-22")
     repo.commit("AUP (en): translation corrected")
