@@ -75,8 +75,12 @@ def normalize(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def diff_sections(old: list[Section], new: list[Section]) -> PolicyDiff:
-    """Align clauses by id: added, removed, moved (out of the common order) or changed in words."""
+def diff_sections(old: list[Section], new: list[Section], words: bool = True) -> PolicyDiff:
+    """Align clauses by id: added, removed, moved (out of the common order) or changed in words.
+
+    Without `words`, kept clauses carry no word-level redline (the site's pages render their own,
+    redline.py; only `policygen diff` reads these): a build does not compute what it never shows.
+    """
     old_by_id = {s.id: s for s in old}
     new_ids = {s.id for s in new}
     in_order = _stable([s.id for s in old if s.id in new_ids], [s.id for s in new if s.id in old_by_id])
@@ -94,10 +98,10 @@ def diff_sections(old: list[Section], new: list[Section]) -> PolicyDiff:
         if before is None:
             changes.append(Change(section.id, "added", section.title, "", section.level, (("+", _full(section)),)))
         else:
-            words = _section_diff(before, section)
-            differs = any(op != "=" for op, _ in words)
+            differs = before.text != section.text or before.title != section.title
             status = "moved" if section.id not in in_order else ("changed" if differs else "unchanged")
-            changes.append(Change(section.id, status, section.title, before.title, section.level, words))
+            redline = _section_diff(before, section) if words else ()
+            changes.append(Change(section.id, status, section.title, before.title, section.level, redline))
         changes.extend(_removed(s) for s in removed_after.get(section.id, []))
     return PolicyDiff(tuple(changes))
 

@@ -247,7 +247,7 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
 
 def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
-    result = diff_sections(old.sections, new.sections)
+    result = diff_sections(old.sections, new.sections, words=False)
     chrome = changes_chrome(ui.t, ui.day(new), ui.day(old), new.meta.summary)
     redline = redline_html(ui.t, ui.n, ui.lang, result, old, new)
     return ui.render("changes.md.j2", title=ui.title(policy), redline=redline, chrome=chrome.meta())
@@ -322,7 +322,7 @@ def notice_files(ui: _Ui, policy: str, timeline: Timeline) -> dict[str, str]:
 def _notice(ui: _Ui, policy: str, previous: Version, version: Version) -> tuple[str, str]:
     """The text and HTML notice of one material version."""
     site_url = language_url(ui.config, ui.brand_id, ui.lang)
-    result = diff_sections(previous.sections, version.sections)
+    result = diff_sections(previous.sections, version.sections, words=False)
     known = {**numbers(previous, ui.lang), **numbers(version, ui.lang)}
     context = {"title": ui.title(policy), "effective": ui.date(version.meta.effective),
                "summary": version.meta.summary, "new_url": f"{site_url}{policy}/{version.id}/",

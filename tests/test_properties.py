@@ -76,6 +76,13 @@ def test_the_clause_diff_of_a_to_b_applied_to_a_gives_b(old_raw, new_raw):
     for section in old:
         if section.id not in {s.id for s in new}:
             assert by_id[section.id].status == "removed"
+        elif by_id[section.id].status != "moved":  # kept in place: changed exactly when its text or title did
+            after = next(s for s in new if s.id == section.id)
+            changed = (section.text, section.title) != (after.text, after.title)
+            assert by_id[section.id].status == ("changed" if changed else "unchanged")
+    # The site's pages ask for no word-level redline: the statuses must be the same without it.
+    assert [(c.id, c.status) for c in diff_sections(old, new, words=False).changes] == \
+        [(c.id, c.status) for c in result.changes]
 
 
 def token_word_diff(old: str, new: str) -> list:
