@@ -18,7 +18,7 @@ from .dated import SUFFIXES
 
 def export(repo: Path, pattern: str, langs: Sequence[str], into: Path) -> list[Problem]:
     """Write every commit's version of the policy's files into `into`, oldest first; problems if there are none."""
-    paths = {lang: pattern.format(lang=lang) for lang in langs}
+    paths = {lang: pattern.replace("{lang}", lang) for lang in langs}  # not str.format: any other {…} is literal
     try:
         commits = _commits(repo, list(paths.values()))
     except (OSError, subprocess.CalledProcessError) as exc:
