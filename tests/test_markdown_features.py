@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import shutil
 from collections import Counter
+from html.parser import HTMLParser
 
 import pytest
 from conftest import FIXTURES, ContentRepo
@@ -161,3 +162,35 @@ def test_a_page_and_its_changes_page_show_the_features(tmp_path):
     for html in (aup, changes):
         ids = Counter(re.findall(r' id="([^"]+)"', html))
         assert not [i for i, n in ids.items() if n > 1], ids
+
+
+HOSTILE_NOTES_AND_TERMS = '''Văn bản[^x"onmouseover=alert(1)] có HTML và JS.
+
+[^x"onmouseover=alert(1)]: Ghi chú "onclick="alert(2)".
+
+*[HTML]: "><img src=x onerror=alert(4)>
+*[JS]: javascript:alert(5)" onmouseover="alert(6)
+
+Thuật ngữ <>
+:   Định nghĩa "onfocus="alert(7)
+'''
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name, value) for name, value in attrs]
+
+
+def test_hostile_footnote_labels_abbreviations_and_terms_stay_text():
+    # Attacked as an editor would: quotes to break out of the footnote id, the abbreviation's title, the term.
+    rendered = page(HOSTILE_NOTES_AND_TERMS)
+    parser = _Attributes()
+    parser.feed(rendered)
+    assert [a for a in parser.found if a[1].startswith("on") or a[0] in ("img", "script")] == []
+    assert all(not (value or "").lower().startswith("javascript:") for tag, name, value in parser.found
+               if name == "href")
+    assert "<abbr" in rendered and "<dt>" in rendered and "footnote" in rendered  # the features ran on it
