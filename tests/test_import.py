@@ -319,3 +319,33 @@ def test_history_from_a_git_repository(tmp_path: Path, monkeypatch: pytest.Monke
         assert _published(root, lang) == _dates(folder, lang)
     again = run_import(options)
     assert again.committed == [] and len(again.skipped) == len(outcome.committed)
+
+
+def test_a_foreign_page_cannot_run_as_a_template_or_script(tmp_path: Path) -> None:
+    """A saved page is text to us: its `{{ … }}` and `{% … %}` are kept as written, its script and handlers dropped."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.lint import CheckOptions, run_check
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "site.yml").write_text(SITE.format(policy="privacy", langs="vi"), encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "<html><body><main><h1>Chính sách</h1><script>alert(1)</script><h2 id='a'>Điều một</h2>"
+        "<p onclick='alert(2)'>Văn bản <img src=x onerror=alert(3)> {{ lipsum.__globals__ }} {% raw %} "
+        "{## x ##}</p></main></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--root", str(root), "--policy", "privacy", "--brand", "acme",
+                                       "--date", "2026-11-30", "--lang", "vi", str(tmp_path / "page.html")])
+    assert result.exit_code == 0, result.output
+    text = (root / "content/vi/acme/privacy.md").read_text(encoding="utf-8")
+    assert "alert" not in text and "onclick" not in text and "<" not in text.split("---", 2)[2]
+    # The check then names the template syntax the page held, for the editor to delete: debris, not code.
+    errors = [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"]
+    assert errors and all(f.rule == "debris" and "template" in f.message for f in errors), errors
+    from generator.render import content_environment
+    from generator.sandbox import render
+
+    body = text.split("## Điều một {#a}\n\n", 1)[1]
+    shown = r"Văn bản {{ lipsum.\_\_globals\_\_ }} {% raw %} {## x ##}"  # markdownify escapes the underscores
+    assert render(content_environment(), body, {}).strip() == shown

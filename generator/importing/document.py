@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -10,6 +11,7 @@ import yaml
 from .model import Block, Note, Numbering, Parsed
 
 TITLE_FIXES = str.maketrans({"<": "‹", ">": "›"})
+TEMPLATE_START_RE = re.compile(r"\{\{|\{%|\{##")  # what Jinja (with our {## ##} comments) would read
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,16 @@ def _body(blocks: tuple[Block, ...], ids: list[str], scheme: Numbering) -> str:
     pieces, remaining = [], iter(ids)
     for block in blocks:
         if block.heading is None:
-            text = block.text.strip("\n")
+            text = literal(block.text.strip("\n"))
             if text.strip():
                 pieces.append(text)
             continue
         heading = block.heading
         unnumbered = " .unnumbered" if scheme != "none" and heading.level == 2 and not heading.numbered else ""
-        pieces.append(f"{'#' * heading.level} {heading.title} {{#{next(remaining)}{unnumbered}}}")
+        pieces.append(f"{'#' * heading.level} {literal(heading.title)} {{#{next(remaining)}{unnumbered}}}")
     return "\n\n".join(pieces) + "\n"
+
+
+def literal(text: str) -> str:
+    """A source's text with what would start a template (`{{`, `{%`, `{##`) kept as text: policies are templates."""
+    return TEMPLATE_START_RE.sub(lambda match: "{{ '" + match.group(0) + "' }}", text)
