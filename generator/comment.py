@@ -27,8 +27,8 @@ CHANGED_WORDS = 60  # words of one insertion or deletion shown before "… (N mo
 # A link a reviewer may follow: written as Markdown in the text, to an address that cannot run anything.
 LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\(((?:https://|mailto:|tel:)[^\s()<>\\\"'`]+)\)")
 MARKS_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:])")
-CUT_NOTE = ("**The comment was cut here: GitHub keeps at most 65,536 characters. {left} more line(s) are in "
-            "the job summary of this workflow run, or run `policygen diff origin/main..HEAD`.**")
+CUT_NOTE = ("**The comment was cut here: GitHub keeps at most 65,536 characters. {left} more line(s): see "
+            "policy-changes.html in this run's artifact, or run `policygen diff origin/main..HEAD`.**")
 
 
 @dataclass(frozen=True)
