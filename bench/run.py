@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --small    # a quick run
     .venv/bin/python bench/run.py --stock    # also the stock mkdocs-material build (slow: minutes)
     .venv/bin/python bench/run.py --no-pdf   # without the separate figures of the versions' PDFs
+    .venv/bin/python bench/editor_loop.py    # only the editor's loop (run.py ends with it; --no-editor skips)
 
 The build figures are without PDFs (as before they existed); the PDFs' cost is measured apart: a cold
 build with PDFs, per version, and what a rebuild after one new version pays for its PDFs.
@@ -142,6 +143,8 @@ def main() -> None:
     parser.add_argument("--stock", action="store_true", help="also time a stock mkdocs-material build")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the figures of the PDFs")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-editor", dest="editor", action="store_false",
+                        help="skip the editor's loop (bench/editor_loop.py: check, serve's save-to-page time)")
     args = parser.parse_args()
     args.brands, args.policies, args.versions = (2, 2, 6) if args.small else (3, 5, 30)
     work = Path(tempfile.mkdtemp(prefix="policygen-bench-"))
@@ -172,6 +175,10 @@ def main() -> None:
     print(f"  build time when versions double:        × {full['build'] / half['build']:.2f}")
     print(f"  history read when versions double:      × {full['history'] / half['history']:.2f}")
     print(f"  peak memory: this process {peak:.0f} MB, largest worker process {children:.0f} MB")
+    if args.editor:
+        import editor_loop
+
+        editor_loop.main()
 
 
 if __name__ == "__main__":

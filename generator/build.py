@@ -19,6 +19,7 @@ import jinja2
 from .assemble import Publication, assemble
 from .banner import banner_css, banner_json
 from .cache import BuildCache, build_date, pdf_tools_digest, tools_digest
+from .comment import config_of, to_markdown
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
@@ -33,7 +34,7 @@ from .pdf import PdfVersion, pdf_versions
 from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
-from .report import compare, to_html, to_json, to_markdown
+from .report import compare, to_html, to_json
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .version_ids import settle_ids
 from .versions import (
@@ -337,10 +338,11 @@ def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str,
 def diff_report(root: Path, revisions: str, fmt: str) -> str:
     """`policygen diff`: the changes between REV_A and REV_B (or the working tree)."""
     old_rev, _, new_rev = revisions.partition("..")
-    old = texts_at(tree_at(root, old_rev or "HEAD"))
-    new = texts_at(tree_at(root, new_rev or None))
-    changes = compare(old, new)
-    return {"markdown": to_markdown, "json": to_json, "html": to_html}[fmt](changes)
+    new_files = tree_at(root, new_rev or None)
+    changes = compare(texts_at(tree_at(root, old_rev or "HEAD")), texts_at(new_files))
+    if fmt == "markdown":  # the comment links to the sites of the new site.yml
+        return to_markdown(changes, config_of(new_files))
+    return {"json": to_json, "html": to_html}[fmt](changes)
 
 
 def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None = None) -> str:

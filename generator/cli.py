@@ -66,12 +66,18 @@ def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: P
 @click.option("--brand", "brands", multiple=True, metavar="ID", help="Preview only this brand.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on localhost.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Preview the sites as on this day (e.g. the banner before a new version takes effect).")
 @click.pass_context
-def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int) -> None:
-    """Preview the sites at http://127.0.0.1:PORT/<brand>/, rebuilding when content changes."""
+def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int, as_of: dt.datetime | None) -> None:
+    """Preview the sites at http://127.0.0.1:PORT/ (a list of brands), rebuilding what a save changes.
+
+    A problem in the content shows in the browser in place of the page, and here.
+    """
     from .serve import serve as run_serve
 
-    _run(ctx, lambda: run_serve(root, brands, port, echo=lambda msg: click.echo(msg, err=True)), None)
+    _run(ctx, lambda: run_serve(root, brands, port, echo=lambda msg: click.echo(msg, err=True),
+                                as_of=as_of.date() if as_of else None), None)
 
 
 @main.command()

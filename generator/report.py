@@ -1,8 +1,7 @@
-"""Pure formatting of the clause-level changes between two revisions: Markdown, JSON or HTML."""
+"""Pure formatting of the clause-level changes between two revisions: JSON or HTML (Markdown: comment.py)."""
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 
@@ -39,7 +38,7 @@ def _heading(change: PolicyChange) -> str:
     return f"{brand} · {policy} · {lang} ({dates})"
 
 
-def _release_note(change: PolicyChange) -> str:
+def release_note(change: PolicyChange) -> str:
     """Whether the change is released as a new version, and how it is flagged."""
     old, new = change.old, change.new
     if new is None:
@@ -55,48 +54,11 @@ def _release_note(change: PolicyChange) -> str:
     return f"new version {new.id} ({', '.join(flags)})"
 
 
-def to_markdown(changes: list[PolicyChange]) -> str:
-    """A pull request comment: one section per changed policy, a redline per changed clause."""
-    if not changes:
-        return "No policy text changed.\n"
-    lines = [f"**{len(changes)} policy text(s) changed.**", ""]
-    for change in changes:
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(change.diff.counts().items()))
-        lines += [f"### {_heading(change)}", "", f"{_release_note(change)}; clauses: {counts or 'none'}", ""]
-        lines += [f"- **{c.title or c.id or 'preamble'}** `{c.id or 'preamble'}` ({c.status}): {_md_redline(c)}"
-                  for c in change.diff.changed]
-        lines.append("")
-    return "\n".join(lines)
-
-
-CONTEXT = 6  # words of unchanged text kept on each side of a change
-
-
-def _md_redline(change: Change) -> str:
-    """The redline in Markdown, unchanged stretches shortened to a few words around each change."""
-    parts = []
-    last = len(change.words) - 1
-    for index, (op, text) in enumerate(change.words):
-        words = html.escape(text, quote=False).split()  # a PR comment renders HTML: show it as text
-        if not words:
-            continue
-        if op != "=":
-            parts.append(f"~~{' '.join(words)}~~" if op == "-" else f"<ins>{' '.join(words)}</ins>")
-            continue
-        head = words[:CONTEXT] if index > 0 else []
-        tail = words[-CONTEXT:] if index < last else []
-        if len(words) <= 2 * CONTEXT and index not in (0, last):
-            parts.append(" ".join(words))
-        else:
-            parts.append(" … ".join(" ".join(p) for p in (head, tail) if p) if head or tail else "…")
-    return " ".join(parts)
-
-
 def to_json(changes: list[PolicyChange]) -> str:
     """The same facts for tools."""
     data = [{"brand": c.key[0], "policy": c.key[1], "lang": c.key[2],
              "old_version": c.old.id if c.old else None, "new_version": c.new.id if c.new else None,
-             "new_sha256": c.new.sha256 if c.new else None, "release": _release_note(c),
+             "new_sha256": c.new.sha256 if c.new else None, "release": release_note(c),
              "material": bool(c.new and c.new.meta.material), "counts": dict(c.diff.counts()),
              "clauses": [{"id": x.id, "status": x.status, "title": x.title, "words": [list(w) for w in x.words]}
                          for x in c.diff.changed]} for c in changes]
@@ -107,7 +69,7 @@ def to_html(changes: list[PolicyChange]) -> str:
     """A standalone page (escaped; no script) for reviewers without a PR view."""
     body = Markup("").join(
         Markup("<section><h2>{}</h2><p>{}</p>{}</section>").format(
-            _heading(c), _release_note(c), Markup("").join(
+            _heading(c), release_note(c), Markup("").join(
                 Markup("<h3>{} <small>({})</small></h3><p>{}</p>").format(x.title or x.id or "preamble", x.status,
                                                                          _html_redline(x))
                 for x in c.diff.changed)) for c in changes) or Markup("<p>No policy text changed.</p>")

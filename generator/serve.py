@@ -1,33 +1,165 @@
-"""Live preview for editors: build into a temporary folder, serve it, rebuild on save."""
+"""Live preview for editors: build into a temporary folder, serve it, rebuild only what a save touches.
+
+A problem shows in the terminal and, in place of every page, in the browser (file, line, fix); the
+browser reloads by itself (mkdocs' livereload) when the file is saved again, fixed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.livereload import LiveReloadServer
 
 from .build import TEMPLATES, BuildOptions, build
-from .errors import PolicygenError
+from .config import SiteConfig
+from .errors import PolicygenError, Problem
+from .load import load_config
+
+Stamp = tuple[int, int]  # a file's modification time and size: what a save changes
+PAGE = Markup('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+              "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}}"
+              "code{{background:#f3f3f3;padding:0 .2em}}.problem{{border-left:4px solid #c0392b;padding-left:1rem}}"
+              "</style></head><body><main>{body}</main></body></html>")
 
 
-def serve(root: Path, brands: tuple[str, ...], port: int, echo: Callable[[str], None]) -> None:
+@dataclass
+class Preview:
+    """What the preview server shows: the built sites, or the problems of the last save."""
+
+    options: BuildOptions
+    echo: Callable[[str], None]
+    problems: tuple[Problem, ...] = ()
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    brands: dict[str, str] = field(default_factory=dict)  # id: name, of the brands shown
+
+    def watched(self) -> list[Path]:
+        """What a save in should rebuild: site.yml, content/, the brands' assets and the templates."""
+        root = self.options.root
+        return [p for p in (root / "site.yml", root / "content", root / "assets", TEMPLATES) if p.exists()]
+
+    def rebuild(self) -> None:
+        """Build the brands the saved files touch; on a problem keep it for the browser instead of raising."""
+        stamps = scan(self.watched(), self.options.root)
+        changed = {rel for rel in set(stamps) | set(self.stamps) if stamps.get(rel) != self.stamps.get(rel)}
+        first = not self.stamps
+        self.stamps = stamps
+        config = self._config()
+        brands = self.options.brands or (tuple(config.brands) if config else ())
+        if config and not first and not self.problems:  # after a problem, every brand: the site may be stale
+            brands = tuple(b for b in brands if b in touched(changed, config))
+        if not first and not brands and not self.problems:
+            return
+        try:
+            built = build(replace(self.options, brands=brands))
+        except PolicygenError as exc:
+            self.problems = exc.problems
+            self.echo("\n".join(map(str, exc.problems)) + "\nNot rebuilt; the browser shows the problem. "
+                      "Fix it and save again.")
+            return
+        self.problems = ()
+        self.echo(f"Rebuilt {', '.join(built)}.")
+
+    def _config(self) -> SiteConfig | None:
+        try:
+            config = load_config(self.options.root / "site.yml", self.options.root)
+        except PolicygenError:
+            return None  # the build says what is wrong with it
+        wanted = self.options.brands or tuple(config.brands)
+        self.brands = {b: config.brands[b].name for b in wanted if b in config.brands}
+        return config
+
+
+def scan(paths: Iterable[Path], root: Path) -> dict[str, Stamp]:
+    """Every file under `paths` with its stamp, named relative to `root` (the templates: templates/...)."""
+    found: dict[str, Stamp] = {}
+    for top in paths:
+        base = top.parent if top == TEMPLATES else root
+        for path in [top] if top.is_file() else top.rglob("*"):
+            if path.is_file():
+                info = path.stat()
+                found[path.relative_to(base).as_posix()] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def touched(changed: Iterable[str], config: SiteConfig) -> set[str]:
+    """The brands whose sites a change to these files can alter: a shared policy, every brand publishing it."""
+    brands: set[str] = set()
+    for rel in changed:
+        parts = PurePosixPath(rel).parts
+        if parts[0] == "content" and len(parts) == 4 and parts[2] in config.brands:
+            brands.add(parts[2])  # content/<lang>/<brand>/<file>: that brand's own
+        elif parts[0] == "content" and len(parts) == 3 and parts[2].removesuffix(".md") in config.policies:
+            policy = parts[2].removesuffix(".md")
+            brands |= {b for b, brand in config.brands.items() if policy in brand.policies}
+        else:  # site.yml, the templates, a shared wording file or an asset: any brand may show it
+            return set(config.brands)
+    return brands
+
+
+def brand_list(preview: Preview) -> str:
+    """The page at /: a link to each brand's site."""
+    items = Markup("").join(Markup('<li><a href="/{id}/">{name}</a> <code>{id}</code></li>').format(id=b, name=n)
+                            for b, n in preview.brands.items())
+    return PAGE.format(title="Policy preview", body=Markup("<h1>Policy preview</h1><p>Choose a brand:</p>"
+                                                          "<ul>{}</ul>").format(items))
+
+
+def problem_page(problems: Iterable[Problem]) -> str:
+    """What the browser shows in place of a page while the content has a problem: where, what, how to fix."""
+    items = Markup("").join(
+        Markup('<li class="problem"><p><code>{where}</code></p><p>{what}</p><p><strong>Fix:</strong> {fix}</p></li>')
+        .format(where=_where(p), what=p.message, fix=p.hint or "see the message") for p in problems)
+    return PAGE.format(title="Problem in the content", body=Markup(
+        "<h1>The preview is not up to date: fix this and save</h1><ul>{}</ul>"
+        "<p>This page reloads by itself after the next save.</p>").format(items))
+
+
+def _where(problem: Problem) -> str:
+    where = f"{problem.path}, line {problem.line}" if problem.line else problem.path
+    return f"{where}, column {problem.column}" if problem.line and problem.column else where
+
+
+class PreviewServer(LiveReloadServer):
+    """mkdocs' live-reloading server, with a brand list at / and the problem page in place of pages."""
+
+    def __init__(self, preview: Preview, **kwargs: Any) -> None:
+        super().__init__(builder=preview.rebuild, **kwargs)
+        self.preview = preview
+
+    def serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """`/` and, while there is a problem, every page: ours; the rest (assets, livereload): mkdocs'."""
+        path = environ.get("PATH_INFO", "/")
+        page = path.endswith(("/", ".html")) and not path.startswith("/livereload/")
+        if path == "/" or (page and self.preview.problems):
+            html = problem_page(self.preview.problems) if self.preview.problems else brand_list(self.preview)
+            # mkdocs' script that polls for the next build, so the page reloads after a save
+            body = self._inject_js_into_html(html.encode(), self._visible_epoch)  # type: ignore[no-untyped-call]
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+        return super().serve_request(environ, start_response)
+
+
+def serve(root: Path, brands: tuple[str, ...], port: int, echo: Callable[[str], None],
+          as_of: dt.date | None = None) -> None:
     """Serve the sites on localhost until interrupted; a broken edit shows its problems, not a crash."""
-    from mkdocs.livereload import LiveReloadServer
-
     site_dir = Path(tempfile.mkdtemp(prefix="policygen-serve-")) / "site"
     # A preview shows drafts and records nothing: only `policygen build` publishes.
-    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, jobs=1, drafts=True, record=False)
-
-    def rebuild() -> None:
-        try:
-            built = build(options)
-            echo(f"Rebuilt {', '.join(built)}: http://127.0.0.1:{port}/{built[0]}/")
-        except PolicygenError as exc:
-            echo("\n".join(str(p) for p in exc.problems) + "\nNot rebuilt; fix the above and save again.")
-
-    build(options)  # the first build must succeed, or there is nothing to show
-    server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(site_dir))
-    for path in (root / "site.yml", root / "content", TEMPLATES):
+    options = BuildOptions(root=root, site_dir=site_dir, brands=brands, jobs=1, drafts=True, record=False,
+                           as_of=as_of)
+    preview = Preview(options, echo)
+    preview.rebuild()
+    os.makedirs(site_dir, exist_ok=True)  # a first build with a problem made nothing; the server needs its root
+    # Polled every 0.1 s (mkdocs' default, 0.5 s, would be most of the time from a save to the new page).
+    server = PreviewServer(preview, host="127.0.0.1", port=port, root=str(site_dir), polling_interval=0.1)
+    for path in preview.watched():
         server.watch(str(path))
     echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     try:

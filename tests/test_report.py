@@ -16,10 +16,10 @@ def test_working_tree_against_head_in_markdown(mini):
     mini.edit("content/vi/aup.md", "Khách hàng giữ bí mật mật khẩu.", "Khách hàng giữ bí mật mật khẩu mạnh.")
     result = diff(mini)
     assert result.returncode == 0, result.stderr
-    assert "### acme · aup · vi (2026-11-20 → 2026-11-20)" in result.stdout
+    assert "### Chính sách sử dụng (`aup`)" in result.stdout
     assert "text changed WITHOUT a new `updated` date: not a new version" in result.stdout
-    assert "- **Bảo mật** `security` (changed): hàng giữ bí mật mật khẩu <ins>mạnh</ins> . Xem" in result.stdout
-    assert "· aup · en" not in result.stdout
+    assert "- **2\\. Bảo mật** (changed): hàng giữ bí mật mật khẩu <ins>mạnh</ins>\\. Xem mục 1\\." in result.stdout
+    assert "English" not in result.stdout
 
 
 def test_revision_range_as_json(mini):
