@@ -65,7 +65,8 @@ def _texts(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording,
             "version": version.id, "sha256": version.sha256,
             "policy_url": f"{language_url(config, brand_id, lang)}{banner.policy}/{version.id}/",
             "purposes": [{"id": p, "label": wording.purposes[p][0], "description": wording.purposes[p][1],
-                          "required": p == "necessary"} for p in banner.purposes if p in wording.purposes]}
+                          "required": p == "necessary", "basis": wording.bases.get(p, "")}
+                         for p in banner.purposes if p in wording.purposes]}
 
 
 def _rendered(config: SiteConfig, brand_id: str, lang: str, wording: BannerWording, errors: Collector

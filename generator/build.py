@@ -165,8 +165,8 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     lines = _timelines(versions, drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
     as_of = today(options.as_of)
-    consent = _consent(config, brands, load_wording(config, options.root / "content", options.root), lines,
-                       as_of, errors)
+    consent = _consent(config, brands, load_wording(config, options.root / "content", options.root, errors),
+                       lines, as_of, errors)
     errors.raise_if_any(ContentError)
     sri = subresource_integrity((TEMPLATES / CONSENT_SCRIPT).read_bytes())
     banners = _banners(config, brands, load_banner_wording(config, options.root / "content", options.root), lines,

@@ -202,18 +202,30 @@ def consent() -> None:
 @click.option("--lang", required=True, help="Language of the record (consent.locale).")
 @click.option("--version", "version", required=True, help="Version id of the record (policy.<id>.version).")
 @click.option("--sha256", required=True, help="Hash of the record (policy.<id>.sha256).")
+@click.option("--basis", "bases", multiple=True, metavar="PURPOSE=BASIS",
+              help="A box's basis from the record (consent.<purpose>.basis), for example marketing-email=consent; "
+                   "repeat for each box.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
 @click.pass_context
 def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, version: str, sha256: str,
-                   root: Path) -> None:
+                   bases: tuple[str, ...], root: Path) -> None:
     """Check a stored consent record against the published versions; print the text agreed to."""
     from .build import verify_consent
+    from .consent import read_bases
+    from .load import declared_bases
 
     ok, reason, text = _run(ctx, lambda: verify_consent(root, brand, policy, lang, version, sha256), None)
-    if not ok:
-        click.echo(f"NO MATCH: {reason}.", err=True)
+    lines: list[str] = []
+    wrong = None
+    if bases:
+        path, declared = _run(ctx, lambda: declared_bases(root, lang), None)
+        lines, wrong = read_bases(bases, declared, path)
+    if not ok or wrong is not None:
+        click.echo(f"NO MATCH: {reason if not ok else wrong}.", err=True)
         sys.exit(1)
     click.echo(f"MATCH: {brand}/{policy}/{lang}/{version}: {reason}. The text agreed to follows.", err=True)
+    for line in lines:
+        click.echo(f"Basis of {line}.", err=True)
     click.echo(text, nl=False)
 
 

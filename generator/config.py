@@ -154,9 +154,9 @@ class FormDef(_Schema):
     """A signup or request form of a brand, and the consents it asks for."""
 
     purposes: Annotated[list[Id], Field(min_length=1)]
-    """Consent purposes (ids of content/<lang>/consent.yml), one unticked checkbox each."""
+    """Boxes (ids of content/<lang>/consent.yml), one unticked checkbox each, in this order."""
     required: list[Id] = []
-    """Purposes the form cannot be sent without (never a marketing purpose)."""
+    """Boxes the form cannot be sent without: never one whose basis is consent (checked with consent.yml)."""
 
 
 class BannerDef(_Schema):

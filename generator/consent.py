@@ -19,6 +19,12 @@ from .sandbox import EditorTemplateError, render, sandbox
 from .versions import Key, Timeline, Version
 
 LINK = "\x00"  # marks a policy link inside a rendered label: \x00policy-id\x00
+BASIS_MEANINGS = {  # the values of a record's consent.<purpose>.basis (consent_wording.Declared.record)
+    "acknowledgement": "the person confirmed reading or accepting a document; no consent to a use of data",
+    "contract": "needed to provide the service; the form may require it",
+    "legal-obligation": "required by law",
+    "consent": "given freely: never required, and it can be withdrawn at any time",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Purpose:
     required: bool
     segments: tuple[tuple[str, str], ...]  # ("text", words) or ("link", policy id)
     policies: tuple[PolicyRef, ...]
+    basis: str  # acknowledgement, contract, legal-obligation or consent (consent_wording.Declared.record)
 
     def text(self) -> str:
         """The label as plain text (links by their titles)."""
@@ -84,7 +91,8 @@ def snippets(config: SiteConfig, brand_id: str, lang: str, wording: Wording, tim
                          for kind, pid in segments if kind == "link")
             found = tuple(ref for ref in refs if ref is not None)
             if len(found) == len(refs):  # each link names a published policy (else it was reported)
-                purposes.append(Purpose(purpose, purpose in form.required, segments, found))
+                purposes.append(Purpose(purpose, purpose in form.required, segments, found,
+                                        wording.bases[purpose]))
         legend = _legend(env, wording, config, brand_id, lang, errors)
         result.append(Snippet(brand_id, form_id, lang, legend, tuple(purposes)))
     return result
@@ -139,6 +147,8 @@ def fragment_html(snippet: Snippet) -> str:
     rows.append(_hidden("consent.form", snippet.form))
     rows.append(_hidden("consent.locale", snippet.lang))
     rows.append(_hidden("consent.text_sha256", snippet.text_sha256))
+    for purpose in snippet.purposes:  # posted with every box, ticked or not: the record says on what basis
+        rows.append(_hidden(f"consent.{purpose.id}.basis", purpose.basis))
     for ref in {ref.id: ref for purpose in snippet.purposes for ref in purpose.policies}.values():
         rows.append(_hidden(f"policy.{ref.id}.version", ref.version))
         rows.append(_hidden(f"policy.{ref.id}.sha256", ref.sha256))
@@ -166,7 +176,7 @@ def manifest(config: SiteConfig, brand_id: str, snippets_by_lang: dict[str, list
             form = forms.setdefault(snippet.form, {"languages": {}})
             form["languages"][lang] = {
                 "legend": snippet.legend, "text_sha256": snippet.text_sha256,
-                "purposes": [{"id": p.id, "required": p.required, "text": p.text(),
+                "purposes": [{"id": p.id, "required": p.required, "basis": p.basis, "text": p.text(),
                               "segments": [{"text": v} if k == "text" else {"policy": v} for k, v in p.segments],
                               "policies": [ref.__dict__ for ref in p.policies]} for p in snippet.purposes]}
     policies = {f"{policy}/{lang}": _versions(timeline, as_of)
@@ -195,3 +205,17 @@ def verify(timelines: dict[Key, Timeline], brand: str, policy: str, lang: str, v
     if version.sha256 != sha256.lower():
         return False, version, f"the hash does not match version {version_id} (its SHA-256 is {version.sha256})"
     return True, version, "the record matches the published version"
+
+
+def read_bases(recorded: tuple[str, ...], declared: dict[str, str], path: str) -> tuple[list[str], str | None]:
+    """`consent verify --basis`: what each recorded basis means (and a declaration changed since), or why not."""
+    lines = []
+    for item in recorded:
+        pid, sep, value = item.partition("=")
+        if not sep or not pid or value not in BASIS_MEANINGS:
+            return [], f"{item!r} is not PURPOSE=BASIS with a basis among {', '.join(BASIS_MEANINGS)}"
+        line = f"{pid}: {value} ({BASIS_MEANINGS[value]})"
+        if declared.get(pid, value) != value:
+            line += f"; note: {path} now declares {declared[pid]}"
+        lines.append(line if pid in declared else f"{line}; note: {path} no longer has {pid!r}")
+    return lines, None

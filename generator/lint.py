@@ -60,7 +60,7 @@ def run_check(options: CheckOptions) -> list[Finding]:
 def wording_problems(config: SiteConfig, root: Path, errors: Collector) -> None:
     """consent.yml and banner.yml as the build reads them: their YAML, and their templates in the sandbox."""
     try:
-        wording = load_wording(config, root / "content", root).values()
+        wording = load_wording(config, root / "content", root, errors).values()
         banners = load_banner_wording(config, root / "content", root).values()
     except ContentError as exc:
         errors.extend(exc.problems)

@@ -8,6 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .config import ID_RE, SiteConfig, parse_config
+from .consent_wording import Basis, Declared, WordingSchema, check_forms, check_language, check_languages
 from .errors import Collector, ConfigError, ContentError, Problem
 from .logo import logo_problem
 from .model import BannerWording, Content, Wording
@@ -17,19 +18,6 @@ from .yamlsrc import YamlDoc, YamlProblem, parse_yaml
 OVERRIDE_SUFFIX = ".override.md"
 WORDING_FILE = "consent.yml"
 BANNER_FILE = "banner.yml"
-
-
-class _Label(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    label: str
-
-
-class _WordingSchema(BaseModel):
-    """content/<lang>/consent.yml."""
-
-    model_config = ConfigDict(extra="forbid")
-    legend: str
-    purposes: dict[str, _Label]
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -61,12 +49,39 @@ def _load_per_language(config: SiteConfig, content_dir: Path, root: Path, name: 
     return result
 
 
-def load_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, Wording]:
-    """The consent wording (consent.yml) of every language that has one."""
-    found = _load_per_language(config, content_dir, root, WORDING_FILE, _WordingSchema, "docs/consent.md")
+def load_wording(config: SiteConfig, content_dir: Path, root: Path, errors: Collector | None = None
+                 ) -> dict[str, Wording]:
+    """The consent wording (consent.yml) of every language that has one.
+
+    The consent rules (consent_wording) report to `errors`, with the build's other problems; without it, they raise.
+    """
+    found = _load_per_language(config, content_dir, root, WORDING_FILE, WordingSchema, "docs/consent.md")
+    rules = Collector() if errors is None else errors
+    for rel, doc, data in found.values():
+        check_language(rel, doc, data, rules)
+    check_languages(found, rules)
+    check_forms(config, found, _site_doc(root), rules)
+    if errors is None:
+        rules.raise_if_any(ContentError)
     return {lang: Wording(rel, data.legend, {pid: (p.label, doc.line_of(("purposes", pid, "label")))
-                                             for pid, p in data.purposes.items()}, doc.line_of(("legend",)))
+                                             for pid, p in data.purposes.items()}, doc.line_of(("legend",)),
+                          {pid: Declared(rel, doc, p).record for pid, p in data.purposes.items()})
             for lang, (rel, doc, data) in found.items()}
+
+
+def declared_bases(root: Path, lang: str) -> tuple[str, dict[str, str]]:
+    """What content/<lang>/consent.yml declares today for each box (`consent verify`): its path, the bases."""
+    config = load_config(root / "site.yml", root)
+    wording = load_wording(config, root / "content", root, Collector()).get(lang)  # rules: the build's business
+    return (wording.path, wording.bases) if wording is not None else (f"content/{lang}/{WORDING_FILE}", {})
+
+
+def _site_doc(root: Path) -> YamlDoc:
+    """site.yml's key lines, to place the problems of its forms (load_config has already read it whole)."""
+    try:
+        return parse_yaml(decode((root / "site.yml").read_bytes(), "site.yml", Collector()) or "", "site.yml")
+    except (OSError, YamlProblem):
+        return YamlDoc(None)
 
 
 def load_config(path: Path, root: Path) -> SiteConfig:
@@ -184,6 +199,10 @@ class _BannerPurpose(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: str
     description: str
+    basis: Basis  # `necessary` is always on: not consent; every other purpose starts off: consent
+
+
+ALWAYS_ON = "necessary"  # the banner purpose the script keeps on (policy-banner.js)
 
 
 class _BannerSchema(BaseModel):
@@ -202,7 +221,24 @@ class _BannerSchema(BaseModel):
 def load_banner_wording(config: SiteConfig, content_dir: Path, root: Path) -> dict[str, BannerWording]:
     """The banner wording (banner.yml) of every language that has one."""
     found = _load_per_language(config, content_dir, root, BANNER_FILE, _BannerSchema, "docs/banner.md")
+    errors = Collector()
+    for rel, doc, data in found.values():
+        for pid, purpose in data.purposes.items():
+            if (pid == ALWAYS_ON) == (purpose.basis == "consent"):
+                errors.add(rel, doc.line_of(("purposes", pid, "basis")), *_banner_basis_problem(pid, purpose.basis))
+    errors.raise_if_any(ContentError)
     return {lang: BannerWording(rel, data.model_dump(exclude={"purposes"}),
                                 {p: (v.label, v.description) for p, v in data.purposes.items()},
-                                {key: doc.line_of((key,)) for key in data.model_dump(exclude={"purposes"})})
+                                {key: doc.line_of((key,)) for key in data.model_dump(exclude={"purposes"})},
+                                {p: v.basis for p, v in data.purposes.items()})
             for lang, (rel, doc, data) in found.items()}
+
+
+def _banner_basis_problem(pid: str, basis: str) -> tuple[str, str]:
+    """Why a banner purpose's basis does not fit how the banner treats it (message, fix)."""
+    if pid == ALWAYS_ON:
+        return (f"banner purpose {pid!r} is always on, so its basis cannot be consent",
+                "Write `basis: contract` (the website cannot work without it); move any cookie the visitor "
+                "may refuse to a purpose of its own.")
+    return (f"banner purpose {pid!r} has basis {basis}, but the banner leaves it off until the visitor ticks it",
+            f"Write `basis: consent`; a cookie the website cannot work without belongs under `{ALWAYS_ON}`.")

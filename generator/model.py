@@ -134,6 +134,7 @@ class Wording:
     legend: str
     labels: dict[str, tuple[str, int]]  # purpose id -> (label template, line)
     legend_line: int = 1
+    bases: dict[str, str] = field(default_factory=dict)  # purpose id -> acknowledgement, contract, … (the record's)
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,4 @@ class BannerWording:
     texts: dict[str, str]  # title, text, accept, reject, save, reopen
     purposes: dict[str, tuple[str, str]]  # purpose id -> (label, description)
     lines: dict[str, int] = field(default_factory=dict)  # text key -> its line in the file
+    bases: dict[str, str] = field(default_factory=dict)  # purpose id -> contract, consent, … (banner.yml `basis:`)

@@ -35,7 +35,35 @@ def test_fragment_is_bound_to_the_version_in_force(site):
     assert f'<input type="hidden" name="policy.aup.sha256" value="{record["sha256"]}">' in fragment
     assert '<input type="hidden" name="policy.aup.version" value="2026-11-20">' in fragment
     assert '<input type="hidden" name="consent.locale" value="vi">' in fragment
+    assert '<input type="hidden" name="consent.aup.basis" value="acknowledgement">' in fragment
+    assert '<input type="hidden" name="consent.news.basis" value="consent">' in fragment
     assert "<script" not in fragment and "style=" not in fragment
+
+
+def test_manifest_carries_each_purpose_basis(site):
+    manifest = json.loads(read(site, "beta/en/consent/manifest.json"))
+    purposes = manifest["forms"]["signup"]["languages"]["en"]["purposes"]
+    assert [(p["id"], p["basis"], p["required"]) for p in purposes] == [("aup", "acknowledgement", True),
+                                                                         ("news", "consent", False)]
+
+
+def test_cli_verify_reads_the_recorded_bases(site):
+    ref = read_lock(site.root)["beta/aup/en/2026-11-20"]
+    args = [sys.executable, "-m", "generator", "consent", "verify", "--brand", "beta", "--policy", "aup",
+            "--lang", "en", "--version", "2026-11-20", "--sha256", ref["sha256"], "--basis", "aup=acknowledgement"]
+    ok = subprocess.run([*args, "--basis", "news=consent"], cwd=site.root, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr.splitlines()[1:] == [
+        "Basis of aup: acknowledgement (the person confirmed reading or accepting a document; no consent to a use "
+        "of data).", "Basis of news: consent (given freely: never required, and it can be withdrawn at any time)."]
+    changed = subprocess.run([*args, "--basis", "news=contract"], cwd=site.root, capture_output=True, text=True)
+    assert changed.returncode == 0 and changed.stderr.splitlines()[-1] == (
+        "Basis of news: contract (needed to provide the service; the form may require it); note: "
+        "content/en/consent.yml now declares consent.")
+    bad = subprocess.run([*args, "--basis", "news=yes"], cwd=site.root, capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stderr == (
+        "NO MATCH: 'news=yes' is not PURPOSE=BASIS with a basis among acknowledgement, contract, "
+        "legal-obligation, consent.\n")
 
 
 def test_hash_in_the_snippet_is_the_hash_of_the_archived_text(site):

@@ -97,6 +97,7 @@ def test_unticked_labelled_keyboard_operable_and_posts_the_versions(server, lang
     assert record["consent.aup"] == ["yes"] and record["consent.news"] == ["yes"]
     assert record["policy.aup.version"] == ["2026-11-20"] and len(record["policy.aup.sha256"][0]) == 64
     assert record["consent.locale"] == [lang] and record["consent.form"] == ["signup"]
+    assert record["consent.aup.basis"] == ["acknowledgement"] and record["consent.news.basis"] == ["consent"]
     assert violations == []
     page.close()
 

@@ -3,7 +3,7 @@
  *
  * Renders the same consent fieldset as the generated HTML fragment, from the brand's manifest:
  * unticked checkboxes with labels and links to the exact policy versions, and hidden inputs with
- * the versions and hashes. Everything is built with DOM calls and textContent (no innerHTML), in
+ * each box's legal basis and the versions and hashes. Everything is built with DOM calls and textContent (no innerHTML), in
  * the light DOM so that the inputs are submitted with the surrounding form. No dependencies, no
  * inline script or style: it works under a strict Content-Security-Policy.
  */
@@ -57,6 +57,9 @@
     fieldset.appendChild(hidden("consent.form", formId));
     fieldset.appendChild(hidden("consent.locale", lang));
     fieldset.appendChild(hidden("consent.text_sha256", text.text_sha256));
+    text.purposes.forEach(function (purpose) {
+      fieldset.appendChild(hidden("consent." + purpose.id + ".basis", purpose.basis));
+    });
     Object.keys(policies).forEach(function (key) {
       fieldset.appendChild(hidden("policy." + key + ".version", policies[key].version));
       fieldset.appendChild(hidden("policy." + key + ".sha256", policies[key].sha256));
