@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import ContentRepo
 
+from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.errors import ContentError
 from generator.findings import Finding
@@ -215,3 +219,50 @@ def test_the_company_content_reports_exactly_what_the_review_found() -> None:
     assert {_key(f) for f in found} == EXPECTED
     assert len(found) == len(EXPECTED)
     assert legal_at(ROOT, False).unknown == []
+
+
+def _without_markers(text: str) -> str:
+    """A policy file or site.yml without the lines this change added: front matter notes and `unconfirmed:`."""
+    lines, kept, skipping = text.split("\n"), [], False
+    for line in lines:
+        if line.startswith(("# Not published", "# Không công bố")) or (line.startswith(("confirm:", "topics:"))):
+            skipping = True
+        elif line == "---" or not line.startswith(" "):
+            skipping = False
+        if not skipping and not line.lstrip().startswith(("unconfirmed:", "# The legal name", "# The Vietnamese")):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_markers_change_no_published_page_and_no_version(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    repo = ContentRepo(tmp_path / "repo")
+    shutil.copytree(ROOT / "content", repo.root / "content")
+    shutil.copytree(ROOT / "legal", repo.root / "legal")
+    for path in [repo.root / "site.yml", *(repo.root / "content").rglob("*.md")]:
+        source = ROOT / path.relative_to(repo.root)
+        path.write_text(_without_markers(source.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "confirm:" not in repo.read("content/vi/voip24h/terms.md")
+    repo.commit("The content before the markers")
+    options = BuildOptions(root=repo.root, site_dir=tmp_path / "before", jobs=1, as_of=dt.date(2026, 11, 30))
+    build(options)
+    lock = repo.read("versions.lock")
+    shutil.copytree(ROOT / "content", repo.root / "content", dirs_exist_ok=True)
+    shutil.copy(ROOT / "site.yml", repo.root / "site.yml")
+    repo.edit("content/vi/voip24h/terms.md", "đến cơ quan nhà nước có thẩm quyền.",
+              'đến {{ confirm("cơ quan nhà nước có thẩm quyền") }}.')  # an inline marker prints its words
+    repo.commit("Mark the gaps")
+    said: list[str] = []
+    build(BuildOptions(root=repo.root, site_dir=tmp_path / "after", jobs=1, as_of=dt.date(2026, 11, 30)),
+          report=said.append)
+    assert _tree(tmp_path / "after") == _tree(tmp_path / "before")
+    assert repo.read("versions.lock") == lock
+    published = {key: entry["sha256"] for key, entry in json.loads(lock)["versions"].items()}
+    ours = json.loads((ROOT / "versions.lock").read_text(encoding="utf-8"))["versions"]
+    assert {key: ours[key]["sha256"] for key in published} == published  # the company's published hashes
+    assert any("to confirm: cơ quan nhà nước có thẩm quyền" in line for line in said)  # the build says so
+    assert sum("to confirm:" in line for line in said) == 22 + 9 + 1 + 7 + 7  # texts, site.yml, inline, legal/*.yml
