@@ -90,6 +90,8 @@ def test_front_matter_markers_leave_published_versions_as_they_were(mini: Conten
     assert {k: [v.sha256 for v in vs] for k, vs in second.items()} == {k: [v.sha256 for v in vs]
                                                                         for k, vs in first.items()}
     assert {k: [v.meta for v in vs] for k, vs in second.items()} == {k: [v.meta for v in vs] for k, vs in first.items()}
+    working = texts_at(tree_at(mini.root, None))  # no draft either: the text and front matter as published
+    assert all((v.body, v.meta) == (second[k][-1].body, second[k][-1].meta) for k, v in working.items())
     messages = [f.message for f in legal(mini.root) if f.rule == "confirm"]
     assert messages == ["to confirm: security: the password rule", "to confirm: material: whether it is material"]
 
@@ -118,21 +120,26 @@ def test_unconfirmed_facts_warn_and_are_errors_on_the_publishing_branch_when_req
 def test_outdated_law_is_found_in_both_languages_with_or_without_diacritics(mini: ContentRepo) -> None:
     mini.write({"legal/references.yml": REFERENCES})
     mini.edit("content/vi/aup.md", "cung cấp {{ brand.services }}.",
-              "cung cấp {{ brand.services }} theo Nghi dinh so 90/2008/ND-CP và quy định của Bộ Thông tin và "
-              "Truyền thông.")
+              "cung cấp {{ brand.services }} theo Nghị định số 90/2008/NĐ-CP, Nghi dinh 90/2008 và quy định của "
+              "Bo Thong tin va Truyen thong.")
     mini.edit("content/en/aup.md", "for unlawful purposes.", "for purposes Decree No. 90/2008/ND-CP forbids, or "
               "Decree 91/2020/NĐ-CP, or Decree No. 12/2019/ND-CP.")
     found = [(f.path, f.line, f.message) for f in legal(mini.root)]
     assert found == [
         ("content/en/aup.md", 11, "'Decree No. 90/2008/ND-CP': Decree 90/2008/NĐ-CP was replaced by Decree "
          "91/2020/NĐ-CP (since 2020-10-01)"),
-        ("content/vi/aup.md", 7, "'Bộ Thông tin và Truyền thông': Bộ Thông tin và Truyền thông was merged into "
+        ("content/vi/aup.md", 7, "'Bo Thong tin va Truyen thong': Bộ Thông tin và Truyền thông was merged into "
          "Bộ Khoa học và Công nghệ (since 2025-03-01)"),
-        ("content/vi/aup.md", 7, "'Nghi dinh so 90/2008/ND-CP': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
+        ("content/vi/aup.md", 7, "'Nghi dinh 90/2008': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
+         "91/2020/NĐ-CP (since 2020-10-01)"),
+        ("content/vi/aup.md", 7, "'Nghị định số 90/2008/NĐ-CP': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
          "91/2020/NĐ-CP (since 2020-10-01)")]
     unknown = legal_at(mini.root, False).unknown
     assert [f.message for f in unknown] == ["'Decree No. 12/2019/ND-CP' (decree 12/2019) is not in "
                                             "legal/references.yml"]
+    listed = CliRunner().invoke(main, ["check", "--references", "--root", str(mini.root)])
+    assert listed.output == (f"{unknown[0]}\n")
+    assert "12/2019" not in "".join(f.message for f in legal(mini.root))  # a plain check does not list it
 
 
 @pytest.mark.parametrize(("source", "message"), [
@@ -265,4 +272,5 @@ def test_markers_change_no_published_page_and_no_version(tmp_path: Path) -> None
     ours = json.loads((ROOT / "versions.lock").read_text(encoding="utf-8"))["versions"]
     assert {key: ours[key]["sha256"] for key in published} == published  # the company's published hashes
     assert any("to confirm: cơ quan nhà nước có thẩm quyền" in line for line in said)  # the build says so
+    assert not [line for line in said if "not published" in line]  # and no text waits as a draft
     assert sum("to confirm:" in line for line in said) == 22 + 9 + 1 + 7 + 7  # texts, site.yml, inline, legal/*.yml
