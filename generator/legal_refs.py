@@ -59,10 +59,8 @@ def citations(line: str, references: References) -> Iterator[Citation]:
 
 
 def outdated(path: str, line_no: int, line: str, lang: str, references: References) -> Iterator[Finding]:
-    """A warning for each cited instrument or body that no longer applies: what replaced it, since when.
-
-    At column 1: the line is the rendered text, whose columns differ from brand to brand.
-    """
+    """A warning for each cited instrument or body that no longer applies: what replaced it, since when."""
+    # At column 1: the line is the rendered text, whose columns differ from brand to brand.
     for cite in citations(line, references):
         if cite.entry is None:
             continue
