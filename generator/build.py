@@ -24,6 +24,7 @@ from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
+from .legal import legal_messages
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
 from .model import BannerWording, Wording
@@ -67,6 +68,7 @@ class BuildOptions:
     as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
     drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
     record: bool = True  # add newly published versions to versions.lock
+    publishing: bool = False  # the publishing branch: gaps of brands with `require_confirmed` fail the build
     # Each published version also as a PDF. `policygen build` makes them unless --no-pdf; a build called
     # from Python (serve's previews, the tests' fixture sites, the benchmark) asks for them when it wants them.
     pdf: bool = False
@@ -241,7 +243,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     site_dir = options.site_dir.resolve()
     cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
     last = cache.record()
-    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf))
+    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf,
+                     options.publishing))
     inputs = cache.inputs(options.root, settings, last.get("copies", []))
     if inputs and last.get("inputs") == inputs and all((site_dir / b).is_dir() for b in last["brands"]):
         for message in last["messages"]:
@@ -251,13 +254,14 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
         # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
         ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))
+        legal = legal_messages(options.root, options.publishing)
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
             with exclusive(site_dir), trash_emptied(site_dir):
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
-                messages = [f"{path}: its changes are not published (no new `updated` date, or not committed "
+                messages = legal + [f"{path}: its changes are not published (no new `updated` date, or not committed "
                             "yet)" for path in ready.unpublished]
                 copies = sorted({c for p in sites for c in p.copies.values()})
                 kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}

@@ -101,6 +101,7 @@ class BuildCache:
             return None
         digest = hashlib.sha256(f"{self.tools}\0{settings}\0{build_date()}\0{head}\0".encode())
         paths = [root / "site.yml", root / LOCK_FILE, *sorted((root / "content").rglob("*")),
+                 *sorted((root / "legal").glob("*.yml")),
                  *(root / c for c in copies)]
         for path in paths:
             if path.is_file():

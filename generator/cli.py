@@ -55,7 +55,7 @@ def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: P
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
-                           as_of=as_of.date() if as_of else None, pdf=pdf)
+                           as_of=as_of.date() if as_of else None, pdf=pdf, publishing=_publishing(root))
     built = _run(ctx, lambda: run_build(options, report=lambda msg: click.echo(f"  {msg}", err=True)),
                  site_dir)
     click.echo(f"Built {len(built)} site(s) into {site_dir}/ in {time.monotonic() - started:.1f}s: "
@@ -87,9 +87,12 @@ def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int, as
               help="text for a terminal, github for annotations on a pull request, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--no-history", is_flag=True, help="Skip the per-clause translation check (it reads git).")
+@click.option("--todo", is_flag=True, help="Only list what a person must still confirm, brand by brand.")
+@click.option("--references", is_flag=True, help="Only list citations of law that legal/references.yml lacks.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
 @click.pass_context
-def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: bool, root: Path) -> None:
+def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: bool, todo: bool, references: bool,
+          root: Path) -> None:
     """Check the content without building: structure, references, broken text, brand names, versions.
 
     Each finding is `path:line:column: severity: message. hint`. Errors fail the command;
@@ -98,7 +101,11 @@ def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: boo
     from .findings import as_github, as_json, as_text
     from .lint import CheckOptions, run_check
 
-    findings = _run(ctx, lambda: run_check(CheckOptions(root=root, base=base, history=not no_history)), None)
+    if todo or references:
+        _legal_lists(ctx, root, todo, references)
+        return
+    options = CheckOptions(root=root, base=base, history=not no_history, publishing=_publishing(root))
+    findings = _run(ctx, lambda: run_check(options), None)
     output = {"text": lambda f: as_text(f, sys.stdout.isatty()), "github": as_github, "json": as_json}[fmt]
     click.echo(output(findings), nl=False)
     errors = sum(f.severity == "error" for f in findings)
@@ -227,6 +234,30 @@ def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, versi
     for line in lines:
         click.echo(f"Basis of {line}.", err=True)
     click.echo(text, nl=False)
+
+
+def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool) -> None:
+    """`check --todo` (gaps by brand) and `check --references` (citations legal has not listed)."""
+    from .confirm import todo_report
+    from .legal import legal_at
+    from .load import load_config
+
+    report = _run(ctx, lambda: legal_at(root, _publishing(root)), None)
+    if todo:
+        click.echo(todo_report(report.gaps, _run(ctx, lambda: load_config(root / "site.yml", root), None)), nl=False)
+    if references:
+        click.echo("".join(f"{f}\n" for f in report.unknown) or "Every cited instrument is in "
+                   "legal/references.yml.\n", nl=False)
+
+
+def _publishing(root: Path) -> bool:
+    """Whether the repository is on the publishing branch."""
+    # For the lead to rewire: the publishing-branch notion is another helper's; until then, `main`.
+    import subprocess
+
+    result = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=root, capture_output=True, text=True,
+                            check=False)
+    return result.returncode == 0 and result.stdout.strip() == "main"
 
 
 T = TypeVar("T")

@@ -203,6 +203,10 @@ class BrandDef(_Schema):
     """The brand's forms that carry consent checkboxes, by id."""
     banner: BannerDef | None = None
     """The consent banner of the brand's website, if it has one."""
+    unconfirmed: list[Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z]{2,3}(_[A-Z]{2})?)?$")]] = []
+    """Facts above that a person must still confirm (legal_name.vi, website): check reports each one."""
+    require_confirmed: bool = False
+    """True: on the publishing branch, anything still to confirm in this brand's texts and facts is an error."""
 
     @field_validator("policies")
     @classmethod

@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .errors import Collector, ConfigError, ContentError, PolicygenError
 from .findings import Finding, from_problem
 from .history import GitHistory, Snapshot, tree_at
+from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording, place_of
 from .model import Resolved
 from .parse import parse_document
@@ -31,6 +32,7 @@ class CheckOptions:
     root: Path
     base: str | None = "HEAD"  # the revision versions are compared with; None: skip that check
     history: bool = True  # per-clause translation staleness from git
+    publishing: bool = False  # on the publishing branch: gaps of brands that require confirmed facts are errors
 
 
 def run_check(options: CheckOptions) -> list[Finding]:
@@ -46,6 +48,10 @@ def run_check(options: CheckOptions) -> list[Finding]:
     wording_problems(config, root, errors)
     findings = set(text_findings(config, publication, errors))
     findings |= {from_problem(p, "template") for p in errors.problems}
+    try:  # gaps to confirm, law that has changed, required topics, the banner's policy (legal.py)
+        findings |= set(legal_check(root, config, content, publication, options.publishing).findings)
+    except ContentError as exc:
+        findings |= {from_problem(p, "legal-data") for p in exc.problems}
     if options.history and not errors.problems:
         findings |= set(stale_clauses(GitHistory(root).snapshots(), tree_at(root, None), config))
     if options.base and not errors.problems:

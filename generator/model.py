@@ -43,6 +43,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Sidecar:
+    """Notes on a file's clauses kept in its front matter, outside the published text (legal checks)."""
+
+    confirm: dict[str, tuple[str, int]] = field(default_factory=dict)  # clause id or field -> (what, line)
+    topics: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)  # clause id -> (topics, line)
+
+
+@dataclass(frozen=True)
 class Document:
     """One policy file in one language, as loaded."""
 
@@ -56,6 +64,7 @@ class Document:
     clauses: tuple[Clause, ...]
     references: tuple[Reference, ...] = ()
     is_override: bool = False
+    sidecar: Sidecar = Sidecar()
 
     def clause_ids(self) -> list[str]:
         """Clause ids in document order."""

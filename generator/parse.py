@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from .config import ID_HINT, ID_RE
+from .config import ID_HINT, ID_RE, Id
 from .errors import Collector
 from .limits import characters_ok, within_limits
 from .markdown_checks import check_chunk
 from .markup import ANCHOR_LINE_RE, check_text
-from .model import Clause, Document, FrontMatter, Reference
+from .model import Clause, Document, FrontMatter, Reference, Sidecar
 from .yamlsrc import YamlProblem, parse_yaml
 
 # Linear: the title is cut from its trailing `#`s and blanks by rstrip, not by a lazy pattern (which was
@@ -46,6 +46,10 @@ class FrontMatterSchema(BaseModel):
     """True when the latest change affects customers' rights or obligations."""
     numbering: Literal["articles", "sections", "none"] = "articles"
     """`articles` numbers clauses as Điều 1 / Article 1; `sections` as 1. / 1.; `none` shows no numbers."""
+    confirm: dict[str, Annotated[str, Field(min_length=1)]] = {}
+    """What a person must still confirm, by clause id (or `preamble`, or a front matter field): not published."""
+    topics: dict[str, list[Id]] = {}
+    """The topics (legal/topics.yml) each clause covers, by clause id: not published."""
 
     @field_validator("title")
     @classmethod
@@ -121,8 +125,9 @@ def split_front_matter(text: str, path: str, errors: Collector, required: bool =
     return None, "", len(lines) + 1
 
 
-def parse_front_matter(yaml_text: str, path: str, errors: Collector, override: bool) -> FrontMatter | None:
-    """Validate the front matter; None (with problems recorded) when it is unusable."""
+def parse_front_matter(yaml_text: str, path: str, errors: Collector, override: bool,
+                       notes: list[Sidecar] | None = None) -> FrontMatter | None:
+    """Validate the front matter; None (with problems recorded) when it is unusable; its sidecar into `notes`."""
     try:
         doc = parse_yaml(yaml_text, path, first_line=2)
     except YamlProblem as exc:
@@ -138,6 +143,9 @@ def parse_front_matter(yaml_text: str, path: str, errors: Collector, override: b
             line = doc.line_of(loc, default=2)
             errors.add(path, line, *_front_matter_message(field, err))
         return None
+    if notes is not None:  # line numbers of the front matter map, for the legal checks' findings
+        notes.append(Sidecar({k: (v, doc.line_of(("confirm", k))) for k, v in data.confirm.items()},
+                             {k: (tuple(v), doc.line_of(("topics", k))) for k, v in data.topics.items()}))
     if data.updated is None:
         return None
     return FrontMatter(title=data.title, updated=data.updated, effective=data.effective or data.updated,
@@ -150,7 +158,7 @@ def _front_matter_message(field: str, err: ErrorDetails) -> tuple[str, str]:
         return f"front matter field {field!r} is missing", f"Add `{field}: …` between the `---` lines."
     if err["type"] == "extra_forbidden":
         return (f"unknown front matter field {field!r}",
-                "Known fields: title, updated, effective, summary, material, numbering.")
+                "Known fields: title, updated, effective, summary, material, numbering, confirm, topics.")
     if err["type"] == "value_error" and field in ("title", "summary") and "lines" in err["msg"]:
         return f"`{field}` has more than one line", "Write it on one line (a block `|` or `>` makes several)."
     if err["type"] == "value_error" and field == "title":
@@ -338,7 +346,8 @@ def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | N
     if text is None:
         return None
     yaml_text, body, body_line = split_front_matter(text, path, errors, required=not override)
-    meta = parse_front_matter(yaml_text, path, errors, override) if yaml_text is not None else None
+    notes: list[Sidecar] = []
+    meta = parse_front_matter(yaml_text, path, errors, override, notes) if yaml_text is not None else None
     if meta is not None and yaml_text is not None and markup:
         _front_matter_markup(meta, yaml_text, path, errors)
     preamble, clauses, refs = parse_body(body, body_line, path, errors)
@@ -354,4 +363,5 @@ def parse_document(raw: bytes, path: str, lang: str, policy: str, brand: str | N
     if not override and meta is None:
         return None
     return Document(path=path, lang=lang, policy=policy, brand=brand, meta=meta, preamble=preamble,
-                    preamble_line=body_line, clauses=clauses, references=refs, is_override=override)
+                    preamble_line=body_line, clauses=clauses, references=refs, is_override=override,
+                    sidecar=notes[0] if notes else Sidecar())

@@ -14,6 +14,7 @@ import jinja2
 
 from .chrome import Link, NotFound, not_found_chrome
 from .config import SiteConfig
+from .confirm import confirm
 from .errors import Collector
 from .i18n import _, gettext_for
 from .identity import footer, pictures
@@ -100,7 +101,7 @@ def render_chunks(text: Resolved, values: dict[str, Any], env: jinja2.Environmen
     checked (the history walk, which checks nothing it reads, turns it off).
     """
     published = config.brands[text.brand].policies
-    context = {"brand": values, "policy_link": _policy_linker(config, text, published)}
+    context = {"brand": values, "policy_link": _policy_linker(config, text, published), "confirm": confirm}
     chunks = [(text.path, text.preamble_line, text.preamble)]
     chunks += [(text.sources[c.id], c.line, f"{c.heading}\n{c.text}") for c in text.clauses]
     memo = {} if memo is None else memo

@@ -155,7 +155,8 @@ def test_the_published_content_has_no_finding(tmp_path):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copy(ROOT / "site.yml", tmp_path / "site.yml")
     repo.commit("Content as it stands")
-    assert [str(f) for f in run_check(CheckOptions(root=tmp_path))] == []
+    # Only the gaps marked for a person to confirm: test_legal.py checks that they are exactly the review's.
+    assert [str(f) for f in run_check(CheckOptions(root=tmp_path)) if f.rule != "confirm"] == []
 
 
 def test_translation_staleness_per_clause(mini):

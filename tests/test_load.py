@@ -45,7 +45,7 @@ def test_front_matter_field_problems(mini):
     assert problems(mini) == [
         f"{VI_PRIVACY}:3: 'updated' is not a valid date. Write the date as YYYY-MM-DD, for example 2026-11-21.",
         f"{VI_PRIVACY}:4: unknown front matter field 'author'. "
-        "Known fields: title, updated, effective, summary, material, numbering.",
+        "Known fields: title, updated, effective, summary, material, numbering, confirm, topics.",
     ]
 
 
