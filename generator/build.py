@@ -22,7 +22,7 @@ from .cache import BuildCache, build_date, pdf_tools_digest, tools_digest
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
-from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
+from .history import GitHistory, read_lock, tree_at
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
 from .model import BannerWording, Wording
@@ -32,6 +32,7 @@ from .pdf import SOURCES as PDF_SOURCES
 from .pdf import PdfVersion, pdf_versions
 from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
+from .release import Release, release
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
@@ -41,7 +42,6 @@ from .versions import (
     Timeline,
     Version,
     VersionReader,
-    check_record,
     make_version,
     read_versions,
     texts_at,
@@ -65,7 +65,8 @@ class BuildOptions:
     jobs: int = 0  # mkdocs worker processes; 0: one per core; 1: none, mkdocs runs in this process
     as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
     drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
-    record: bool = True  # add newly published versions to versions.lock
+    record: bool = True  # add newly published versions to versions.lock (on the publishing branch only)
+    relock: bool = False  # record versions.lock again from the history (it was deleted or cut short)
     # Each published version also as a PDF. `policygen build` makes them unless --no-pdf; a build called
     # from Python (serve's previews, the tests' fixture sites, the benchmark) asks for them when it wants them.
     pdf: bool = False
@@ -105,8 +106,7 @@ class Prepared:
     sri: str
     banners: dict[str, dict[str, Any]]
     options: BuildOptions
-    record: dict[str, dict[str, str]]
-    new_versions: dict[str, dict[str, str]]
+    release: Release  # versions.lock, and what this build adds to it or proposes
     unpublished: list[str]
     reader: VersionReader
     memo: Memos
@@ -129,7 +129,7 @@ def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
     """Read and validate all input and history; the plans to build, or an error listing every problem."""
     ready = prepare(options, cache)
     sites = [site for brand in ready.brands for site in ready.plan_brand(brand)]
-    return Plan(sites, ready.record, ready.new_versions, ready.unpublished, ready.reader, ready.memo)
+    return Plan(sites, ready.release.record, ready.release.new, ready.unpublished, ready.reader, ready.memo)
 
 
 def prepare(options: BuildOptions, cache: BuildCache | None = None,
@@ -154,16 +154,13 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
                                 None, draft=True) for key, text in publication.items()}
     errors.raise_if_any(ContentError)
     content_valid(config)
-    history = GitHistory(options.root)
-    reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
-    record = read_lock(options.root)
-    versions = settle_ids(reader.found, record)
-    problems, new = check_record(versions, record)
-    if problems:
-        raise BuildError(problems)
-    lines = _timelines(versions, drafts, publication, options.drafts, errors)
+    as_of, history = today(options.as_of), GitHistory(options.root)
+    where = history.line(config.publishing_branch)  # a build of another branch reads what it has of this line
+    reader = cache.versions(history, where.cut) if cache else VersionReader().read(history.snapshots(until=where.cut))
+    shown = release(options.root, history, where, reader.found, drafts, as_of, publication, options.record,
+                    options.relock)
+    lines = _timelines(shown.versions, drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
-    as_of = today(options.as_of)
     consent = _consent(config, brands, load_wording(config, options.root / "content", options.root), lines,
                        as_of, errors)
     errors.raise_if_any(ContentError)
@@ -176,7 +173,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
-    return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
+    return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, shown, unpublished,
                     reader, memo, pdf_tools)
 
 
@@ -240,7 +237,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     site_dir = options.site_dir.resolve()
     cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
     last = cache.record()
-    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf))
+    settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf,
+                     options.relock))
     inputs = cache.inputs(options.root, settings, last.get("copies", []))
     if inputs and last.get("inputs") == inputs and all((site_dir / b).is_dir() for b in last["brands"]):
         for message in last["messages"]:
@@ -256,8 +254,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
-                messages = [f"{path}: its changes are not published (no new `updated` date, or not committed "
-                            "yet)" for path in ready.unpublished]
+                messages = [*ready.release.notes, *(f"{path}: its changes are not published (no new `updated` date, "
+                                                    "or not committed yet)" for path in ready.unpublished)]
                 copies = sorted({c for p in sites for c in p.copies.values()})
                 kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}
                 cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
@@ -266,11 +264,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
                                       f"Free disk space or fix the permissions, then build again; "
                                       f"{site_dir.name}/ was left as it was.")]) from None
-    for message in messages:
+    for message in [*messages, *ready.release.said()]:
         report(message)
-    if options.record and ready.new_versions:
-        write_lock(options.root, {**ready.record, **ready.new_versions})
-        report(f"recorded {len(ready.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
 
 
@@ -319,6 +314,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
                             cache.tools, pool, report)
         _sites_done(ready, sites, built, [s for s in sites if s.brand in changed], stage, cache, maker, report)
+        ready.release.save(ready.options.root)  # before the swap: a lock that cannot be written keeps the old site
         swap(stage, site_dir, sorted(changed))
     finally:
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
@@ -329,7 +325,9 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
 def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
                    ) -> tuple[bool, str, str]:
     """`policygen consent verify`: (matches, why, the published text of that version)."""
-    found = settle_ids(read_versions(GitHistory(root).snapshots()), read_lock(root))
+    history = GitHistory(root)  # the published versions: those of the publishing branch's line
+    cut = history.line(load_config(root / "site.yml", root).publishing_branch).cut
+    found = settle_ids(read_versions(history.snapshots(until=cut)), read_lock(root))
     ok, match, reason = verify(timelines(found), brand, policy, lang, version, sha256)
     return ok, reason, match.body if match is not None else ""
 
