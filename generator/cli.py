@@ -81,7 +81,9 @@ def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int) ->
 
 @main.command()
 @click.option("--base", default="HEAD", show_default=True, metavar="REV",
-              help="Compare versions with this revision (in a pull request: origin/main).")
+              help="Compare versions with what is published as of this revision (in a pull request: origin/main). "
+                   "Off the publishing branch that is the newest commit of it that REV contains, so a proposed "
+                   "version can be revised under its new date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text for a terminal, github for annotations on a pull request, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")

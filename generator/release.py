@@ -46,11 +46,13 @@ class Release:
 
     def said(self) -> list[str]:
         """What the build says about versions.lock once the site is in place."""
+        if self.relock and not self.new:
+            return [f"nothing to re-record: {LOCK_FILE} lists every published version"]
         if self.relock:
+            listed = [f"  {key}  sha256 {entry['sha256'][:12]}  commit {entry['commit'][:12]}"
+                      for key, entry in sorted(self.new.items())]
             return [f"re-recorded {len(self.new)} published version(s) in {LOCK_FILE} from the history "
-                    f"(check them, then commit it){':' if self.new else ''}",
-                    *(f"  {key}  sha256 {entry['sha256'][:12]}  commit {entry['commit'][:12]}"
-                      for key, entry in sorted(self.new.items()))]
+                    "(check them, then commit it):", *listed]
         return [f"recorded {len(self.new)} newly published version(s) in {LOCK_FILE}: commit it"] if self.new else []
 
 

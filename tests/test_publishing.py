@@ -185,6 +185,8 @@ def test_a_lost_lock_is_an_error_until_relock_says_what_it_records(recorded, dam
                                 "(check them, then commit it):")
     assert [line.split()[0] for line in said[-again:]] == sorted(entries)[-again:]  # the cut kept the first four
     assert path.read_bytes() == lock
+    assert built(recorded, relock=True, as_of=dt.date(2026, 11, 26))[-1] == (
+        "nothing to re-record: versions.lock lists every published version")
 
 
 def test_a_lock_that_cannot_be_written_fails_the_build_before_the_swap(recorded, monkeypatch):
