@@ -32,8 +32,8 @@ from .pdf import SOURCES as PDF_SOURCES
 from .pdf import PdfVersion, pdf_versions
 from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
-from .release import Release, release
-from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
+from .release import Release, published
+from .render import SitePlan, mkdocs_config, page_environment
 from .report import compare, to_html, to_json, to_markdown
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .version_ids import settle_ids
@@ -42,10 +42,10 @@ from .versions import (
     Timeline,
     Version,
     VersionReader,
-    make_version,
     read_versions,
     texts_at,
     timelines,
+    working_texts,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -149,16 +149,11 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     content = load_content(config, options.root / "content", options.root)
     publication = assemble(config, content, brands)
     errors = Collector()
-    env = content_environment()
-    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
-                                None, draft=True) for key, text in publication.items()}
-    errors.raise_if_any(ContentError)
+    drafts = working_texts(config, publication, errors)
     content_valid(config)
-    as_of, history = today(options.as_of), GitHistory(options.root)
-    where = history.line(config.publishing_branch)  # a build of another branch reads what it has of this line
-    reader = cache.versions(history, where.cut) if cache else VersionReader().read(history.snapshots(until=where.cut))
-    shown = release(options.root, history, where, reader.found, drafts, as_of, publication, options.record,
-                    options.relock)
+    as_of = today(options.as_of)
+    reader, shown = published(options.root, config.publishing_branch, cache, drafts, publication, as_of,
+                              options.record, options.relock)
     lines = _timelines(shown.versions, drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
     consent = _consent(config, brands, load_wording(config, options.root / "content", options.root), lines,
@@ -314,7 +309,6 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
         built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
                             cache.tools, pool, report)
         _sites_done(ready, sites, built, [s for s in sites if s.brand in changed], stage, cache, maker, report)
-        ready.release.save(ready.options.root)  # before the swap: a lock that cannot be written keeps the old site
         swap(stage, site_dir, sorted(changed))
     finally:
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
@@ -363,7 +357,10 @@ def _fingerprints(ready: Prepared, plans: list[SitePlan], tools: str, maker: Pdf
 
 def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list[SitePlan], stage: Path,
                 cache: BuildCache, maker: PdfMaker, report: Report) -> None:
-    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones."""
+    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones.
+
+    Then record the new versions in versions.lock: before the swap, so one that cannot be written keeps the old site.
+    """
     if built < len(sites):
         report(f"reused {len(sites) - built} unchanged site(s) of the last build")
     made = maker.finish()
@@ -372,6 +369,7 @@ def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list
     maker.place(staged, stage)
     if ready.pdf_tools and not ready.options.brands:  # every site's PDFs are known: forget the others
         cache.keep_pdfs(maker.keys())
+    ready.release.save(ready.options.root)
 
 
 def _size(site: SitePlan) -> int:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .assemble import Publication
+from .cache import BuildCache
 from .errors import BuildError, Problem
 from .history import LOCK_FILE, RESTORE, GitHistory, Line, parse_lock, read_lock, tree_at, write_lock
 from .version_ids import settle_ids
-from .versions import Key, Version, check_record, texts_at
+from .versions import Key, Version, VersionReader, check_record, texts_at
 
 Record = dict[str, dict[str, str]]  # versions.lock: "brand/policy/lang/version" -> {sha256, commit}
 
@@ -54,6 +55,15 @@ class Release:
             return [f"re-recorded {len(self.new)} published version(s) in {LOCK_FILE} from the history "
                     "(check them, then commit it):", *listed]
         return [f"recorded {len(self.new)} newly published version(s) in {LOCK_FILE}: commit it"] if self.new else []
+
+
+def published(root: Path, branch: str, cache: BuildCache | None, drafts: dict[Key, Version],
+              publication: Publication, today: dt.date, record: bool, relock: bool) -> tuple[VersionReader, Release]:
+    """The history walk (carried on from the last build's, with a cache) and what it publishes or proposes."""
+    history = GitHistory(root)
+    line = history.line(branch)  # a build of another branch reads what it has of this line
+    reader = cache.versions(history, line.cut) if cache else VersionReader().read(history.snapshots(until=line.cut))
+    return reader, release(root, history, line, reader.found, drafts, today, publication, record, relock)
 
 
 def release(root: Path, history: GitHistory, line: Line, found: dict[Key, list[Version]], drafts: dict[Key, Version],

@@ -14,7 +14,7 @@ from conftest import GIT_ENV, ContentRepo, git
 from test_build import tree_hashes
 
 from generator.build import BuildOptions, build
-from generator.errors import BuildError
+from generator.errors import BuildError, ConfigError
 from generator.history import LOCK_FILE, GitHistory, read_lock
 from generator.lint import CheckOptions, run_check
 from generator.version_ids import settle_ids
@@ -240,3 +240,18 @@ def test_where_a_revision_stands_on_the_publishing_line(mini, tmp_path):
     git(clone, "switch", "-q", "--detach", "origin/feature")
     git(clone, "branch", "-q", "-D", "main")
     assert (GitHistory(clone).line("main").cut, GitHistory(clone).line("main").publishing) == (second, False)
+
+
+def test_the_publishing_branch_is_named_in_site_yml(mini):
+    mini.write({"site.yml": mini.read("site.yml") + "publishing_branch: release/web\n"})
+    mini.commit("Publish from release/web")
+    with pytest.raises(BuildError) as caught:
+        built(mini)
+    assert "the publishing branch 'release/web' is not in this repository" in str(caught.value)
+    git(mini.root, "branch", "-q", "-m", "main", "release/web")
+    assert built(mini)[-1] == "recorded 6 newly published version(s) in versions.lock: commit it"
+    mini.write({"site.yml": mini.read("site.yml").replace("release/web", "../web")})
+    with pytest.raises(ConfigError) as refused:
+        built(mini)
+    assert str(refused.value.problems[0]).endswith(
+        "publishing_branch: '../web' is not valid. Write the name of a git branch, such as main.")
