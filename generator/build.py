@@ -23,7 +23,7 @@ from .comment import config_of, to_markdown
 from .config import SiteConfig
 from .consent import Snippet, snippets, verify
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
-from .history import LOCK_FILE, GitHistory, read_lock, tree_at, write_lock
+from .history import GitHistory, read_lock, tree_at
 from .legal import legal_messages
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
@@ -34,7 +34,8 @@ from .pdf import SOURCES as PDF_SOURCES
 from .pdf import PdfVersion, pdf_versions
 from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
-from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
+from .release import Release, published
+from .render import SitePlan, mkdocs_config, page_environment
 from .report import compare, to_html, to_json
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .version_ids import settle_ids
@@ -43,11 +44,10 @@ from .versions import (
     Timeline,
     Version,
     VersionReader,
-    check_record,
-    make_version,
     read_versions,
     texts_at,
     timelines,
+    working_texts,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -67,8 +67,8 @@ class BuildOptions:
     jobs: int = 0  # mkdocs worker processes; 0: one per core; 1: none, mkdocs runs in this process
     as_of: dt.date | None = None  # "today" for effective dates; default: SOURCE_DATE_EPOCH, else today
     drafts: bool = False  # show unreleased text at the plain URLs (the preview of `serve`)
-    record: bool = True  # add newly published versions to versions.lock
-    publishing: bool = False  # the publishing branch: gaps of brands with `require_confirmed` fail the build
+    record: bool = True  # add newly published versions to versions.lock (on the publishing branch only)
+    relock: bool = False  # record versions.lock again from the history (it was deleted or cut short)
     # Each published version also as a PDF. `policygen build` makes them unless --no-pdf; a build called
     # from Python (serve's previews, the tests' fixture sites, the benchmark) asks for them when it wants them.
     pdf: bool = False
@@ -108,8 +108,7 @@ class Prepared:
     sri: str
     banners: dict[str, dict[str, Any]]
     options: BuildOptions
-    record: dict[str, dict[str, str]]
-    new_versions: dict[str, dict[str, str]]
+    release: Release  # versions.lock, and what this build adds to it or proposes
     unpublished: list[str]
     reader: VersionReader
     memo: Memos
@@ -132,7 +131,7 @@ def plan(options: BuildOptions, cache: BuildCache | None = None) -> Plan:
     """Read and validate all input and history; the plans to build, or an error listing every problem."""
     ready = prepare(options, cache)
     sites = [site for brand in ready.brands for site in ready.plan_brand(brand)]
-    return Plan(sites, ready.record, ready.new_versions, ready.unpublished, ready.reader, ready.memo)
+    return Plan(sites, ready.release.record, ready.release.new, ready.unpublished, ready.reader, ready.memo)
 
 
 def prepare(options: BuildOptions, cache: BuildCache | None = None,
@@ -152,21 +151,13 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     content = load_content(config, options.root / "content", options.root)
     publication = assemble(config, content, brands)
     errors = Collector()
-    env = content_environment()
-    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
-                                None, draft=True) for key, text in publication.items()}
-    errors.raise_if_any(ContentError)
+    drafts = working_texts(config, publication, errors)
     content_valid(config)
-    history = GitHistory(options.root)
-    reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
-    record = read_lock(options.root)
-    versions = settle_ids(reader.found, record)
-    problems, new = check_record(versions, record)
-    if problems:
-        raise BuildError(problems)
-    lines = _timelines(versions, drafts, publication, options.drafts, errors)
-    errors.raise_if_any(ContentError)
     as_of = today(options.as_of)
+    reader, shown = published(options.root, config.publishing_branch, cache, drafts, publication, as_of,
+                              options.record, options.relock)
+    lines = _timelines(shown.versions, drafts, publication, options.drafts, errors)
+    errors.raise_if_any(ContentError)
     consent = _consent(config, brands, load_wording(config, options.root / "content", options.root, errors),
                        lines, as_of, errors)
     errors.raise_if_any(ContentError)
@@ -179,7 +170,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
-    return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
+    return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, shown, unpublished,
                     reader, memo, pdf_tools)
 
 
@@ -244,7 +235,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
     last = cache.record()
     settings = repr((options.brands, options.strict, options.drafts, options.record, today(options.as_of), options.pdf,
-                     options.publishing))
+                     options.relock))
     inputs = cache.inputs(options.root, settings, last.get("copies", []))
     if inputs and last.get("inputs") == inputs and all((site_dir / b).is_dir() for b in last["brands"]):
         for message in last["messages"]:
@@ -254,15 +245,15 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
         # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
         ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))
-        legal = legal_messages(options.root, options.publishing)
+        legal = legal_messages(options.root, ready.release.line.publishing)
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
             with exclusive(site_dir), trash_emptied(site_dir):
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
-                messages = legal + [f"{path}: its changes are not published (no new `updated` date, or not committed "
-                            "yet)" for path in ready.unpublished]
+                messages = [*legal, *ready.release.notes, *(f"{path}: its changes are not published (no new "
+                            "`updated` date, or not committed yet)" for path in ready.unpublished)]
                 copies = sorted({c for p in sites for c in p.copies.values()})
                 kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}
                 cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
@@ -271,11 +262,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             raise BuildError([Problem(str(exc.filename or site_dir), 0, f"cannot write the site ({exc.strerror})",
                                       f"Free disk space or fix the permissions, then build again; "
                                       f"{site_dir.name}/ was left as it was.")]) from None
-    for message in messages:
+    for message in [*messages, *ready.release.said()]:
         report(message)
-    if options.record and ready.new_versions:
-        write_lock(options.root, {**ready.record, **ready.new_versions})
-        report(f"recorded {len(ready.new_versions)} newly published version(s) in {LOCK_FILE}: commit it")
     return brands
 
 
@@ -334,7 +322,9 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
 def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
                    ) -> tuple[bool, str, str]:
     """`policygen consent verify`: (matches, why, the published text of that version)."""
-    found = settle_ids(read_versions(GitHistory(root).snapshots()), read_lock(root))
+    history = GitHistory(root)  # the published versions: those of the publishing branch's line
+    cut = history.line(load_config(root / "site.yml", root).publishing_branch).cut
+    found = settle_ids(read_versions(history.snapshots(until=cut)), read_lock(root))
     ok, match, reason = verify(timelines(found), brand, policy, lang, version, sha256)
     return ok, reason, match.body if match is not None else ""
 
@@ -371,7 +361,10 @@ def _fingerprints(ready: Prepared, plans: list[SitePlan], tools: str, maker: Pdf
 
 def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list[SitePlan], stage: Path,
                 cache: BuildCache, maker: PdfMaker, report: Report) -> None:
-    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones."""
+    """Once the sites are built: say how many were reused; keep the PDFs made meanwhile and place the staged ones.
+
+    Then record the new versions in versions.lock: before the swap, so one that cannot be written keeps the old site.
+    """
     if built < len(sites):
         report(f"reused {len(sites) - built} unchanged site(s) of the last build")
     made = maker.finish()
@@ -380,6 +373,7 @@ def _sites_done(ready: Prepared, sites: list[SitePlan], built: int, staged: list
     maker.place(staged, stage)
     if ready.pdf_tools and not ready.options.brands:  # every site's PDFs are known: forget the others
         cache.keep_pdfs(maker.keys())
+    ready.release.save(ready.options.root)
 
 
 def _size(site: SitePlan) -> int:

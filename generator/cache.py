@@ -96,7 +96,8 @@ class BuildCache:
     def inputs(self, root: Path, settings: str, copies: list[str]) -> str | None:
         """A digest of everything a build reads, or None when it cannot be told (no git history yet)."""
         try:
-            head = GitHistory(root).head()
+            # Not HEAD alone: moving the publishing branch can make the same HEAD a publishing build.
+            head = GitHistory(root).tips()
         except BuildError:
             return None
         digest = hashlib.sha256(f"{self.tools}\0{settings}\0{build_date()}\0{head}\0".encode())
@@ -108,13 +109,12 @@ class BuildCache:
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()
 
-    def versions(self, history: GitHistory) -> VersionReader:
-        """The versions in history: the last build's walk, carried on from where it stopped."""
-        head = history.head()
+    def versions(self, history: GitHistory, until: str) -> VersionReader:
+        """The versions in the history up to `until` ("": none): the last build's walk, carried on from there."""
         reader = self._load("history.json", _reader_from_json, "this build reads the history again")
-        if reader is None or not history.follows(reader.commit, head):
-            reader = VersionReader()  # the first build, or the history was rewritten
-        return reader.read(history.snapshots(since=reader.commit, until=head))
+        if reader is None or not until or not history.follows(reader.commit, until):
+            reader = VersionReader()  # the first build, the history was rewritten, or an older commit is built
+        return reader.read(history.snapshots(since=reader.commit, until=until))
 
     def save_versions(self, reader: VersionReader) -> None:
         self._save("history.json", {"commit": reader.commit, **found_to_json(reader.found)})

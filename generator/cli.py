@@ -43,19 +43,24 @@ def main(ctx: click.Context, verbose: bool) -> None:
                    "else today in Vietnam).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also publish each version as a PDF beside its page (each is made once and kept).")
+@click.option("--relock", is_flag=True,
+              help="Record versions.lock again from the history after it was deleted or cut short, and list what "
+                   "it records (on the publishing branch only).")
 @click.pass_context
 def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: Path, root: Path, jobs: int,
-          as_of: dt.datetime | None, pdf: bool) -> None:
+          as_of: dt.datetime | None, pdf: bool, relock: bool) -> None:
     """Validate all content, read every published version from git, then build every brand's site.
 
-    The build is atomic: if anything is wrong, nothing in the site folder changes.
+    The build is atomic: if anything is wrong, nothing in the site folder changes. On the publishing
+    branch (site.yml `publishing_branch`, default main) it records new versions in versions.lock;
+    on any other branch a new `updated` date is only proposed, and nothing is recorded.
     """
     from .build import BuildOptions
     from .build import build as run_build
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
-                           as_of=as_of.date() if as_of else None, pdf=pdf, publishing=_publishing(root))
+                           as_of=as_of.date() if as_of else None, pdf=pdf, relock=relock)
     built = _run(ctx, lambda: run_build(options, report=lambda msg: click.echo(f"  {msg}", err=True)),
                  site_dir)
     click.echo(f"Built {len(built)} site(s) into {site_dir}/ in {time.monotonic() - started:.1f}s: "
@@ -82,7 +87,9 @@ def serve(ctx: click.Context, brands: tuple[str, ...], root: Path, port: int, as
 
 @main.command()
 @click.option("--base", default="HEAD", show_default=True, metavar="REV",
-              help="Compare versions with this revision (in a pull request: origin/main).")
+              help="Compare versions with what is published as of this revision (in a pull request: origin/main). "
+                   "Off the publishing branch that is the newest commit of it that REV contains, so a proposed "
+                   "version can be revised under its new date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text for a terminal, github for annotations on a pull request, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -251,13 +258,10 @@ def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool) -
 
 
 def _publishing(root: Path) -> bool:
-    """Whether the repository is on the publishing branch."""
-    # For the lead to rewire: the publishing-branch notion is another helper's; until then, `main`.
-    import subprocess
+    """Whether the repository is on the publishing branch's line (site.yml `publishing_branch`)."""
+    from .release import on_publishing_branch
 
-    result = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=root, capture_output=True, text=True,
-                            check=False)
-    return result.returncode == 0 and result.stdout.strip() == "main"
+    return on_publishing_branch(root)
 
 
 T = TypeVar("T")

@@ -22,6 +22,8 @@ Localized = dict[str, str]
 HOST_RE = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                  r"[A-Za-z]{2,63}$")
+# A git branch name, in the plain form the docs ask for (no `..`, no leading or trailing dot or slash).
+BRANCH_RE = r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)*$"
 HOTLINE_PATTERN = r"^\+?\(?[0-9][0-9 ().-]{1,28}[0-9]$"
 # Line breaks would end a Markdown heading or table cell that a value is printed in.
 ONE_LINE_RE = re.compile("[\t\n\u2028\u2029]")
@@ -238,6 +240,8 @@ class SiteConfig(_Schema):
     """Every brand, by id; each gets its own site under site/<brand>/."""
     checks: ChecksDef = ChecksDef()
     """Settings of the editor checks."""
+    publishing_branch: Annotated[str, Field(pattern=BRANCH_RE)] = "main"
+    """The git branch that publishes: a version is published once its `updated` date is merged into it."""
 
     @property
     def codes(self) -> list[str]:
@@ -301,6 +305,7 @@ _PATTERN_HINTS = {
     "email": "Write a plain address such as support@example.vn.",
     "hotline": "Write digits, spaces, + - ( ) and dots only, for example 1900 1234 or +84 28 1234 5678.",
     "code": "Use a language code such as vi or en.",
+    "publishing_branch": "Write the name of a git branch, such as main.",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,20 @@ class Snapshot:
     committed: dt.datetime
     changed: frozenset[str]  # paths this commit added, changed or deleted
     files: dict[str, bytes] = field(repr=False)  # every tracked path -> its bytes
+
+
+@dataclass(frozen=True)
+class Line:
+    """Where a revision stands on the publishing branch's first-parent line: the only history that publishes."""
+
+    branch: str  # the publishing branch (site.yml `publishing_branch`)
+    head: str  # the revision's commit
+    cut: str  # the newest commit of that line the revision contains; "": none (nothing is published yet)
+
+    @property
+    def publishing(self) -> bool:
+        """Whether the revision is on the line itself: its build publishes and records versions."""
+        return self.cut == self.head
 
 
 class History(Protocol):
@@ -62,11 +77,15 @@ class GitHistory:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _git(self, *args: str, hint: str = "The content must be a git repository with at least one commit.") -> str:
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         try:
-            result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=False)
+            return subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=False,
+                                  encoding="utf-8")
         except FileNotFoundError:
             raise BuildError([Problem(".", 0, "git is not installed", "Install git.")]) from None
+
+    def _git(self, *args: str, hint: str = "The content must be a git repository with at least one commit.") -> str:
+        result = self._run(*args)
         if result.returncode != 0:
             raise BuildError([Problem(".", 0, f"git {args[0]} failed: {result.stderr.strip()}", hint)])
         return result.stdout
@@ -82,13 +101,47 @@ class GitHistory:
         """The commit id of HEAD."""
         return self._git("rev-parse", "--verify", "HEAD").strip()
 
+    def tips(self) -> str:
+        """HEAD and the tips of the branches (local and origin's): what decides which versions are published."""
+        return self._git("rev-parse", "HEAD", "--branches", "--remotes=origin")
+
+    def line(self, branch: str, rev: str = "HEAD") -> Line:
+        """Where `rev` stands on the first-parent line of `branch` (the local branch, else origin's)."""
+        hint = {} if rev == "HEAD" else {"hint": "Check the revision names: `git log --oneline` lists them."}
+        head = self._git("rev-parse", "--verify", f"{rev}^{{commit}}", **hint).strip()
+        listing = self._git("for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{branch}",
+                            f"refs/remotes/origin/{branch}")
+        refs = dict(entry.split(" ", 1) for entry in listing.splitlines())
+        ref = next((r for r in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}") if r in refs), None)
+        if ref is None:
+            raise BuildError([Problem("site.yml", 0, f"the publishing branch {branch!r} is not in this repository",
+                                      f"Fetch it (git fetch origin {branch}; in CI: actions/checkout with "
+                                      "fetch-depth: 0), or name the branch that publishes in `publishing_branch:`.")])
+        # The line's commits that `head` does not contain, newest first, each with its parents: the first
+        # parent of the last one is the newest commit of the line that `head` contains.
+        listed = self._git("rev-list", "--first-parent", "--parents", ref, f"^{head}").splitlines()
+        if not listed:  # `head` contains the whole line
+            return Line(branch, head, refs[ref])
+        return Line(branch, head, (listed[-1].split()[1:2] or [""])[0])
+
+    def file_at(self, commit: str, path: str) -> str | None:
+        """The text of a file at a commit; None if the commit has no such file."""
+        result = self._run("cat-file", "blob", f"{commit}:{path}")
+        return result.stdout if result.returncode == 0 else None
+
+    def touched(self, path: str, until: str) -> bool:
+        """Whether a commit up to `until` added, changed or deleted `path`."""
+        return bool(self._git("log", "-1", "--format=%H", until, "--", path).strip())
+
     def follows(self, commit: str, head: str) -> bool:
         """Whether `commit` is on the first-parent line of `head` (the history a build reads)."""
         return bool(commit) and commit in self._git("rev-list", "--first-parent", head).split()
 
     def snapshots(self, since: str = "", until: str = "HEAD") -> Iterator[Snapshot]:
-        """Snapshots of the commits up to `until`, after `since` (a commit on its first-parent line) if given."""
+        """Snapshots of the commits up to `until` ("": none), after `since` (a commit on its first-parent line)."""
         self.check()
+        if not until:
+            return
         log = self._git("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
                         "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H %cI",
                         f"{since}..{until}" if since else until, "--", *TRACKED)
@@ -168,27 +221,45 @@ class _BlobReader:
         return self.cache[sha]
 
 
+RESTORE = ("Restore it from git: git checkout -- versions.lock (or build with --relock to record the published "
+           "versions again from the history).")
+
+
 def read_lock(root: Path) -> dict[str, dict[str, str]]:
     """The recorded published versions: "brand/policy/lang/version" -> {sha256, commit}."""
     path = root / LOCK_FILE
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BuildError([Problem(LOCK_FILE, 0, f"the file is not valid JSON ({exc})",
-                                  "Restore it from git: git checkout -- versions.lock.")]) from None
+        return parse_lock(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BuildError([Problem(LOCK_FILE, 0, f"the file is not valid JSON ({exc})", RESTORE)]) from None
+
+
+def parse_lock(text: str) -> dict[str, dict[str, str]]:
+    """The versions in the text of a versions.lock; a BuildError if it is not what `write_lock` writes."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BuildError([Problem(LOCK_FILE, 0, f"the file is not valid JSON ({exc})", RESTORE)]) from None
     versions = data.get("versions", {}) if isinstance(data, dict) else None
     if not isinstance(versions, dict) or not all(
             isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()) for entry in versions.values()):
         raise BuildError([Problem(LOCK_FILE, 0, "the file is not a list of published versions as policygen writes it",
-                                  "Restore it from git: git checkout -- versions.lock.")])
+                                  RESTORE)])
     return versions
 
 
 def write_lock(root: Path, versions: dict[str, dict[str, str]]) -> None:
-    """Write the record of published versions (sorted, so that its diffs are readable)."""
+    """Write the record of published versions (sorted, so that its diffs are readable), whole or not at all."""
     text = json.dumps({"about": "Published policy versions and the SHA-256 of their text. Written by "
                                 "policygen build; commit it; never edit it by hand.",
                        "versions": dict(sorted(versions.items()))}, ensure_ascii=False, indent=1)
-    (root / LOCK_FILE).write_text(text + "\n", encoding="utf-8")
+    # Beside it, then renamed over it: a build killed meanwhile leaves the old file, never half of one.
+    temporary = root / f".{LOCK_FILE}.{os.getpid()}.tmp"
+    try:
+        with temporary.open("w", encoding="utf-8", newline="\n") as out:  # "\n" on Windows too: one file everywhere
+            out.write(text + "\n")
+        os.replace(temporary, root / LOCK_FILE)
+    finally:
+        temporary.unlink(missing_ok=True)

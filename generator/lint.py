@@ -19,6 +19,7 @@ from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording, place_of
 from .model import Resolved
 from .parse import parse_document
+from .release import published_texts
 from .render import brand_values, content_environment, render_chunks
 from .sandbox import EditorTemplateError, render, sandbox
 from .version_ids import VIETNAM
@@ -56,7 +57,8 @@ def run_check(options: CheckOptions) -> list[Finding]:
         findings |= set(stale_clauses(GitHistory(root).snapshots(), tree_at(root, None), config))
     if options.base and not errors.problems:
         try:
-            findings |= set(version_findings(config, texts_at(tree_at(root, options.base)),
+            # Against what is published as of the base: a proposed version may be revised under its new date.
+            findings |= set(version_findings(config, published_texts(root, options.base, config.publishing_branch),
                                              texts_at(tree_at(root, None)), publication, root))
         except PolicygenError as exc:
             findings |= {from_problem(p, "versions") for p in exc.problems}

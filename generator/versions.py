@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from .assemble import resolve
+from .assemble import Publication, resolve
 from .config import SiteConfig, parse_config
 from .diff import Section, sections
-from .errors import Collector, ConfigError, Problem
+from .errors import Collector, ConfigError, ContentError, Problem
 from .history import LOCK_FILE, Snapshot
 from .load import place_of
 from .model import Content, Document, FrontMatter, Resolved
@@ -187,6 +187,15 @@ class _State:
                                            self.rendered, check_output=False)
                     if not errors.problems:
                         yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
+
+
+def working_texts(config: SiteConfig, publication: Publication, errors: Collector) -> dict[Key, Version]:
+    """The working tree's text of every brand's policy, rendered, as drafts (a ContentError if one cannot be)."""
+    env = content_environment()
+    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
+                                None, draft=True) for key, text in publication.items()}
+    errors.raise_if_any(ContentError)
+    return drafts
 
 
 def texts_at(files: dict[str, bytes]) -> dict[Key, Version]:

@@ -97,4 +97,5 @@ def test_a_versions_lock_that_is_not_what_policygen_writes_is_a_clear_error(buil
         build(BuildOptions(root=built.root, site_dir=built.root / "site", jobs=1))
     assert str(caught.value.problems[0]) == (
         "versions.lock: the file is not a list of published versions as policygen writes it. "
-        "Restore it from git: git checkout -- versions.lock.")
+        "Restore it from git: git checkout -- versions.lock (or build with --relock to record the published "
+        "versions again from the history).")
