@@ -8,6 +8,7 @@ from .config import SiteConfig
 from .errors import Collector, ContentError
 from .markdown_checks import check_chunk
 from .model import Clause, Content, Document, Resolved
+from .suggest import did_you_mean
 
 Publication = dict[tuple[str, str, str], Resolved]  # (brand, policy, lang) -> text
 
@@ -65,7 +66,8 @@ def _apply_override(clauses: list[Clause], override: Document, sources: dict[str
         index = next((i for i, c in enumerate(clauses) if c.id == head.id), None)
         if index is None:
             errors.add(override.path, head.line, f"clause {head.id!r} does not exist in the shared policy",
-                       "An override replaces a clause of the shared text: use the id of one of its clauses.")
+                       did_you_mean(head.id, (c.id for c in clauses))
+                       + "An override replaces a clause of the shared text: use the id of one of its clauses.")
             continue
         if clauses[index].level != head.level:
             errors.add(override.path, head.line, f"clause {head.id!r} is at another level in the shared policy",
@@ -172,7 +174,8 @@ def _check_references(text: Resolved, by_path: dict[str, Document], errors: Coll
             if ref.target not in ids:
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause"
                            + (f" in the {text.brand} text" if doc.brand is None else ""),
-                           "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
+                           did_you_mean(ref.target, ids)
+                           + "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
             elif ref.target not in numbered and text.meta.numbering != "none":  # `none`: named by title
                 errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to an unnumbered clause",
                            "Refer to a numbered clause, or name the clause in words.")

@@ -34,6 +34,7 @@ from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .render import SitePlan, brand_values, content_environment, mkdocs_config, page_environment, render_chunks
 from .report import compare, to_html, to_json, to_markdown
+from .rules import content_findings, refuse_findings
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .version_ids import settle_ids
 from .versions import (
@@ -111,6 +112,7 @@ class Prepared:
     reader: VersionReader
     memo: Memos
     pdf_tools: str = ""  # what every PDF depends on besides its version (cache.pdf_tools_digest); "": no PDFs
+    warnings: tuple[str, ...] = ()  # the check rules' warnings, as printed
 
     def plan_brand(self, brand: str) -> list[SitePlan]:
         """The plans of one brand's sites (one per language)."""
@@ -150,9 +152,12 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     publication = assemble(config, content, brands)
     errors = Collector()
     env = content_environment()
-    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
-                                None, draft=True) for key, text in publication.items()}
+    chunks = {key: render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors)
+              for key, text in publication.items()}
+    drafts = {key: make_version(text, chunks[key], None, draft=True) for key, text in publication.items()}
     errors.raise_if_any(ContentError)
+    warnings = refuse_findings(content_findings(config, publication, chunks, options.as_of, options.root,
+                                                len(brands) == len(config.brands)), options.strict)
     content_valid(config)
     history = GitHistory(options.root)
     reader = cache.versions(history) if cache else VersionReader().read(history.snapshots())
@@ -177,7 +182,7 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
     return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, record, new, unpublished,
-                    reader, memo, pdf_tools)
+                    reader, memo, pdf_tools, warnings)
 
 
 def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
@@ -256,8 +261,8 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
-                messages = [f"{path}: its changes are not published (no new `updated` date, or not committed "
-                            "yet)" for path in ready.unpublished]
+                messages = [*ready.warnings, *(f"{path}: its changes are not published (no new `updated` date, or not "
+                                                "committed yet)" for path in ready.unpublished)]
                 copies = sorted({c for p in sites for c in p.copies.values()})
                 kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}
                 cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,

@@ -27,7 +27,7 @@ class Finding:
 
 def from_problem(problem: Problem, rule: str = "structure") -> Finding:
     """A load or build problem as an error finding."""
-    return Finding(problem.path, problem.line or 1, 1, "error", problem.message, problem.hint, rule)
+    return Finding(problem.path, problem.line or 1, problem.column or 1, "error", problem.message, problem.hint, rule)
 
 
 def as_text(findings: list[Finding], colour: bool) -> str:

@@ -167,7 +167,8 @@ def test_translation_staleness_per_clause(mini):
     assert findings == [
         f"content/en/aup.md:13:1: warning: clause 'security' may be out of date: its 'vi' text changed on "
         f"2026-11-21 ({commit}), this one last changed on 2026-11-21 ({findings[0].split('(')[2][:12]}). "
-        "Check it against content/vi/aup.md and update the translation."]
+        "Check it against content/vi/aup.md and update the translation; if it needs no change, end the clause's "
+        "heading line with {##- policygen: translation-reviewed 6de6b19f ##}."]
     mini.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
     assert [str(f) for f in run_check(CheckOptions(root=mini.root, base=None))] == []
 
@@ -184,7 +185,8 @@ def test_versions_against_the_base(mini):
 
 
 def test_material_change_needs_the_configured_notice(mini):
-    mini.write({"site.yml": mini.read("site.yml") + "checks:\n  material_notice_days: 30\n"}).commit("Notice")
+    mini.write({"site.yml": mini.read("site.yml").replace("material_notice_days: 0", "material_notice_days: 30")})
+    mini.commit("Notice")
     for lang in ("vi", "en"):
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20",
                   "updated: 2026-11-22\neffective: 2026-12-01\nmaterial: true")
