@@ -33,7 +33,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 @main.command()
 @click.option("--brand", "brands", multiple=True, metavar="ID", help="Build only this brand (repeatable).")
-@click.option("--strict", is_flag=True, help="Treat mkdocs warnings (such as broken links) as errors.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too: those of `policygen check` and mkdocs' (such as broken links).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="Where to write the sites; one folder per brand.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)

@@ -69,9 +69,10 @@ def read_accepts(lines: Iterable[tuple[str, int, str]]) -> tuple[list[Accept], l
                 problems.append(Finding(path, line, column, "error", f"{match.group(0)!r} is not a marker policygen "
                                         "knows", f"Write {FORMS}.", "marker"))
             elif accept.group(1) not in ACCEPTABLE:
-                problems.append(Finding(path, line, column, "error", f"no check is called {accept.group(1)!r}",
-                                        did_you_mean(accept.group(1), ACCEPTABLE)
-                                        + "Use the name shown in brackets after the finding.", "marker"))
+                problems.append(Finding(path, line, column, "error", f"{accept.group(1)!r} is not a rule you can "
+                                        "accept", did_you_mean(accept.group(1), ACCEPTABLE) + "Use the name in "
+                                        f"brackets after the finding; these can be accepted: {', '.join(ACCEPTABLE)}.",
+                                        "marker"))
             elif not (accept.group(2) or "").strip():
                 problems.append(Finding(path, line, column, "error", "an accepted finding needs a reason",
                                         f'Say why the text is right: accept {accept.group(1)} "…".', "marker"))

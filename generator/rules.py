@@ -18,7 +18,7 @@ from .assemble import Publication
 from .checks import BrandFacts, Chunk, check_chunk, defined_terms
 from .config import SiteConfig
 from .errors import ContentError, Problem
-from .findings import Finding
+from .findings import Finding, labelled
 from .frontmatter_rules import front_matter_findings
 from .markers import apply_accepts, read_accepts
 from .model import Resolved
@@ -50,8 +50,8 @@ def refuse_findings(findings: list[Finding], strict: bool) -> tuple[str, ...]:
     refused = [f for f in findings if f.severity == "error" or strict]
     if refused:
         raise ContentError([Problem(f.path, f.line, f.message if f.severity == "error" else f"warning: {f.message}",
-                                    f.hint, f.column) for f in refused])
-    return tuple(str(f) for f in findings)
+                                    f"{f.hint} [{f.rule}]".strip(), f.column) for f in refused])
+    return tuple(labelled(f) for f in findings)
 
 
 def brand_facts(config: SiteConfig, brand_id: str) -> BrandFacts:

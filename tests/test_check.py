@@ -213,7 +213,8 @@ def test_cli_formats_and_exit_codes(mini):
     mini.edit("content/en/aup.md", "Do not use our", "Do not use our our")
     text = cli(mini, "--base", "")
     assert text.returncode == 0 and text.stderr == "0 error(s), 1 warning(s).\n"
-    assert text.stdout == ("content/en/aup.md:11:12: warning: doubled word 'our our'. Remove the repeated word.\n")
+    assert text.stdout == ("content/en/aup.md:11:12: warning: doubled word 'our our'. Remove the repeated word. "
+                           "[doubled-word]\n")
     assert cli(mini, "--base", "", "--strict").returncode == 1
     github = cli(mini, "--base", "", "--format", "github").stdout
     assert github == ("::warning file=content/en/aup.md,line=11,col=12,title=doubled-word::doubled word 'our our'. "

@@ -39,13 +39,13 @@ def test_a_check_error_refuses_the_build_and_the_previous_site_stays(mini):
     mini.edit("content/vi/aup.md", SECURITY_VI, "Khách hàng giữ\tbí mật mật khẩu. Xem [[prohibited]].")
     assert problems_of(ContentError, build, BuildOptions(**{**options.__dict__, "strict": True})) == [
         "content/vi/aup.md:15:15: warning: a tab inside a sentence. Run `policygen fix FILE` to correct it "
-        "(it changes no word)."]
+        "(it changes no word). [pasted-text]"]
     mini.edit("content/vi/aup.md", "Xem [[prohibited]].", "Gửi thư tới [email protected] tại:")
     assert problems_of(ContentError, build, options) == [
         "content/vi/aup.md:15:45: '[email protected]': an email address replaced by a web page's e-mail protection. "
-        "Remove it, or write what was meant.",
+        "Remove it, or write what was meant. [debris]",
         "content/vi/aup.md:15:63: nothing usable after 'tại:'. Give the address, or a brand value such as "
-        "{{ brand.website }} or {{ brand.hotline }}."]
+        "{{ brand.website }} or {{ brand.hotline }}. [missing-address]"]
     assert tree_hashes(mini.root / "site") == before
 
 
@@ -55,7 +55,7 @@ def test_a_warning_is_printed_by_the_build(mini):
     build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, as_of=dt.date(2026, 11, 22)),
           report=said.append)
     assert "content/vi/aup.md:15:15: warning: a tab inside a sentence. Run `policygen fix FILE` to correct it " \
-           "(it changes no word)." in said
+           "(it changes no word). [pasted-text]" in said
 
 
 def test_an_accepted_finding_is_silent_and_leaves_the_published_text_as_it_was(mini):
@@ -80,8 +80,10 @@ def test_an_accepted_finding_is_silent_and_leaves_the_published_text_as_it_was(m
     assert check(mini) == [
         f"{path}:3:50: error: the acme text names another brand, beta ('Beta'). Use {{{{ brand.name }}}} / "
         "{{ brand.legal_name }}, or move the text to that brand's policy.",
-        f"{path}:3:63: error: no check is called 'brand-leek'. Did you mean 'brand-leak'? Use the name shown in "
-        "brackets after the finding."]
+        f"{path}:3:63: error: 'brand-leek' is not a rule you can accept. Did you mean 'brand-leak'? Use the name in "
+        "brackets after the finding; these can be accepted: typed-reference, debris, missing-address, cut-off, "
+        "doubled-punctuation, mangled, doubled-word, language, brand-leak, brand-name, legal-name, unbalanced, "
+        "pasted-text."]
 
 
 def test_a_stale_accept_is_a_warning(mini):
