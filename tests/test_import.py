@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -162,6 +164,26 @@ def _build(root: Path) -> None:
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
 
 
+@contextlib.contextmanager
+def _accepted(root: Path) -> Iterator[None]:
+    """The check's errors accepted in the working tree for a while (an editor's decision, here the test's);
+    the markers change no published text, so every version is still published as it was."""
+    from generator.lint import CheckOptions, run_check
+
+    saved: dict[Path, bytes] = {}
+    for finding in [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"]:
+        path = root / finding.path
+        saved.setdefault(path, path.read_bytes())
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[finding.line - 1] += f'{{##- policygen: accept {finding.rule} "left to the editor" ##}}'
+        path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        yield
+    finally:
+        for path, raw in saved.items():
+            path.write_bytes(raw)
+
+
 @pytest.fixture(scope="module")
 def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A new git repo with the corpus document `request.param` imported with its history and built (once: Bumble's
@@ -169,7 +191,8 @@ def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     root = tmp_path_factory.mktemp(request.param) / "repo"
     with pytest.MonkeyPatch.context() as monkeypatch:
         options, outcome = _import_corpus(request.param, root, monkeypatch)
-        _build(root)
+        with _accepted(root):  # the build refuses what check calls an error; here, Bumble's three
+            _build(root)
         folder, langs = CASES[request.param]
         yield root, options, outcome, folder, langs
 

@@ -135,6 +135,13 @@ def test_did_you_mean_for_a_reference(mini):
         "'security'? Use the id of an existing clause (ids are in the `{#…}` of each heading)."]
 
 
+def test_a_broken_reference_in_a_shared_policy_is_reported_once(mini):
+    mini.edit("content/en/aup.md", "See [[prohibited]].", "See [[prohibted]].")
+    assert check(mini) == [
+        "content/en/aup.md:15:1: error: cross-reference [[prohibted]] points to no clause. Did you mean "
+        "'prohibited'? Use the id of an existing clause (ids are in the `{#…}` of each heading)."]
+
+
 def both(repo, old: str, vi: str, en: str) -> None:
     repo.edit("content/vi/aup.md", old, vi)
     repo.edit("content/en/aup.md", old, en)
