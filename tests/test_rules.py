@@ -16,9 +16,10 @@ from generator.fix import fix_text
 from generator.history import tree_at
 from generator.lint import CheckOptions, run_check
 from generator.markers import digest
+from generator.version_ids import VIETNAM
 from generator.versions import texts_at
 
-TODAY = dt.date.today()
+TODAY = dt.datetime.now(VIETNAM).date()  # the date rules' today
 SECURITY_VI = "Khách hàng giữ bí mật mật khẩu. Xem [[prohibited]]."
 ACCEPT = '{##- policygen: accept brand-leak "Beta is the name of a Vietnamese router here" ##}'
 
@@ -133,6 +134,13 @@ def test_did_you_mean_for_a_reference(mini):
     assert check(mini) == [
         "content/vi/acme/aup.override.md:3:1: error: cross-reference [[securty]] points to no clause. Did you mean "
         "'security'? Use the id of an existing clause (ids are in the `{#…}` of each heading)."]
+
+
+def test_did_you_mean_for_an_overridden_clause_id(mini):
+    mini.edit("content/vi/acme/aup.override.md", "{#termination}", "{#terminaton}")
+    assert check(mini) == [
+        "content/vi/acme/aup.override.md:1:1: error: clause 'terminaton' does not exist in the shared policy. Did you "
+        "mean 'termination'? An override replaces a clause of the shared text: use the id of one of its clauses."]
 
 
 def test_a_broken_reference_in_a_shared_policy_is_reported_once(mini):
