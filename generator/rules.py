@@ -117,7 +117,8 @@ def _merged(found: Iterable[tuple[Finding, str]], reach: dict[str, set[str]]) ->
         groups.setdefault(key, (finding, set()))[1].add(brand)
     result = []
     for finding, brands in groups.values():
-        if brands != reach.get(finding.path, brands):
+        said = len(brands) == 1 and f"the {next(iter(brands))} text" in finding.message  # a brand rule's own words
+        if brands != reach.get(finding.path, brands) and not said:
             finding = replace(finding, message=f"{finding.message} (in the text of {', '.join(sorted(brands))})")
         result.append(finding)
     return result

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import accept_check_errors
 
 from generator.errors import ContentError
 from generator.importing.cells import flatten_row
@@ -168,15 +169,7 @@ def _build(root: Path) -> None:
 def _accepted(root: Path) -> Iterator[None]:
     """The check's errors accepted in the working tree for a while (an editor's decision, here the test's);
     the markers change no published text, so every version is still published as it was."""
-    from generator.lint import CheckOptions, run_check
-
-    saved: dict[Path, bytes] = {}
-    for finding in [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"]:
-        path = root / finding.path
-        saved.setdefault(path, path.read_bytes())
-        lines = path.read_text(encoding="utf-8").split("\n")
-        lines[finding.line - 1] += f'{{##- policygen: accept {finding.rule} "left to the editor" ##}}'
-        path.write_text("\n".join(lines), encoding="utf-8")
+    saved = accept_check_errors(root, "left to the editor")
     try:
         yield
     finally:

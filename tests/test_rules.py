@@ -121,11 +121,15 @@ def test_staleness_follows_each_brands_authoritative_language(mini):
 
 def test_a_shared_policy_finding_is_reported_once_at_the_column_of_the_file(mini):
     mini.edit("content/vi/aup.md", "trái pháp luật.", "trái pháp luật, xem [email protected] và Beta.")
+    mini.edit("content/vi/aup.md", "dẫn tới chấm dứt dịch vụ.", "dẫn tới chấm dứt dịch vụ. TODO.")
     assert check(mini) == [
         "content/vi/aup.md:11:71: error: '[email protected]': an email address replaced by a web page's e-mail "
         "protection. Remove it, or write what was meant.",
-        "content/vi/aup.md:11:92: error: the acme text names another brand, beta ('Beta') (in the text of acme). "
-        "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy."]
+        "content/vi/aup.md:11:92: error: the acme text names another brand, beta ('Beta'). "
+        "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy.",
+        # ACME replaces this clause with its own (an override): only Beta publishes it.
+        "content/vi/aup.md:19:55: error: 'TODO': a placeholder (in the text of beta). Remove it, or write what was "
+        "meant."]
 
 
 def test_did_you_mean_for_a_reference(mini):
