@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from .config import SiteConfig
-from .errors import Collector, ContentError
+from .errors import Collector, ContentError, Problem
 from .markdown_checks import check_chunk
 from .model import Clause, Content, Document, Resolved
+from .suggest import did_you_mean
 
 Publication = dict[tuple[str, str, str], Resolved]  # (brand, policy, lang) -> text
 
@@ -26,11 +28,22 @@ def assemble(config: SiteConfig, content: Content, brands: list[str] | None = No
             if len(texts) == len(config.brand_languages(brand_id)):
                 _check_pairing(texts, config.brand_authority(brand_id), errors)
             result.update({(brand_id, policy, lang): text for lang, text in texts.items()})
-    by_path = {doc.path: doc for doc in content.documents.values()}
-    for text in result.values():
-        _check_references(text, by_path, errors)
+    _report_references(result, {doc.path: doc for doc in content.documents.values()}, errors)
     errors.raise_if_any(ContentError)
     return result
+
+
+def _report_references(result: Publication, by_path: dict[str, Document], errors: Collector) -> None:
+    """Each broken reference once; in a shared file, naming the brands concerned if not all that use it are."""
+    broken: dict[Problem, set[str]] = {}
+    for text in result.values():
+        for problem in _check_references(text, by_path):
+            broken.setdefault(problem, set()).add(text.brand)
+    for problem, brands in broken.items():
+        users = {t.brand for t in result.values() if problem.path in {t.path, *t.sources.values()}}
+        named = by_path[problem.path].brand is None and brands != users
+        errors.add(problem.path, problem.line, problem.message + (f" in the text of {', '.join(sorted(brands))}"
+                                                                   if named else ""), problem.hint)
 
 
 def resolve(content: Content, brand: str, policy: str, lang: str, errors: Collector) -> Resolved | None:
@@ -65,7 +78,8 @@ def _apply_override(clauses: list[Clause], override: Document, sources: dict[str
         index = next((i for i, c in enumerate(clauses) if c.id == head.id), None)
         if index is None:
             errors.add(override.path, head.line, f"clause {head.id!r} does not exist in the shared policy",
-                       "An override replaces a clause of the shared text: use the id of one of its clauses.")
+                       did_you_mean(head.id, (c.id for c in clauses))
+                       + "An override replaces a clause of the shared text: use the id of one of its clauses.")
             continue
         if clauses[index].level != head.level:
             errors.add(override.path, head.line, f"clause {head.id!r} is at another level in the shared policy",
@@ -162,17 +176,16 @@ def _line_near(text: Resolved, reference: Resolved, clause_id: str) -> int:
     return text.preamble_line
 
 
-def _check_references(text: Resolved, by_path: dict[str, Document], errors: Collector) -> None:
+def _check_references(text: Resolved, by_path: dict[str, Document]) -> Iterator[Problem]:
     """Every [[id]] names a clause of the text it appears in."""
     ids = {c.id for c in text.clauses}
     numbered = set(text.numbers())
     for path in sorted(set(text.sources.values()) | {text.path}):
-        doc = by_path[path]
-        for ref in doc.references:
+        for ref in by_path[path].references:
             if ref.target not in ids:
-                errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause"
-                           + (f" in the {text.brand} text" if doc.brand is None else ""),
-                           "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
+                yield Problem(path, ref.line, f"cross-reference [[{ref.target}]] points to no clause",
+                              did_you_mean(ref.target, ids)
+                              + "Use the id of an existing clause (ids are in the `{#…}` of each heading).")
             elif ref.target not in numbered and text.meta.numbering != "none":  # `none`: named by title
-                errors.add(path, ref.line, f"cross-reference [[{ref.target}]] points to an unnumbered clause",
-                           "Refer to a numbered clause, or name the clause in words.")
+                yield Problem(path, ref.line, f"cross-reference [[{ref.target}]] points to an unnumbered clause",
+                              "Refer to a numbered clause, or name the clause in words.")

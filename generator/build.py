@@ -19,15 +19,13 @@ import jinja2
 from .assemble import Publication, assemble
 from .banner import banner_css, banner_json
 from .cache import BuildCache, build_date, pdf_tools_digest, tools_digest
-from .comment import config_of, to_markdown
 from .config import SiteConfig
-from .consent import Snippet, snippets, verify
+from .consent import Snippet, snippets
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
-from .history import GitHistory, read_lock, tree_at
-from .legal import legal_messages
+from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
-from .model import BannerWording, Wording
+from .model import BannerWording, Content, Wording
 from .pages import VIETNAM, plan_brand
 from .pdf import PACKAGES as PDF_PACKAGES
 from .pdf import SOURCES as PDF_SOURCES
@@ -36,16 +34,13 @@ from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .release import Release, published
 from .render import SitePlan, mkdocs_config, page_environment
-from .report import compare, to_html, to_json
+from .rules import content_findings, refuse_findings
 from .sites import build_sites, site_folder, template_cache, warm_up, workers
-from .version_ids import settle_ids
 from .versions import (
     Key,
     Timeline,
     Version,
     VersionReader,
-    read_versions,
-    texts_at,
     timelines,
     working_texts,
 )
@@ -113,6 +108,7 @@ class Prepared:
     reader: VersionReader
     memo: Memos
     pdf_tools: str = ""  # what every PDF depends on besides its version (cache.pdf_tools_digest); "": no PDFs
+    warnings: tuple[str, ...] = ()  # the check rules' warnings, as printed
 
     def plan_brand(self, brand: str) -> list[SitePlan]:
         """The plans of one brand's sites (one per language)."""
@@ -151,13 +147,14 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     content = load_content(config, options.root / "content", options.root)
     publication = assemble(config, content, brands)
     errors = Collector()
-    drafts = working_texts(config, publication, errors)
+    chunks, drafts = working_texts(config, publication, errors)
     content_valid(config)
     as_of = today(options.as_of)
     reader, shown = published(options.root, config.publishing_branch, cache, drafts, publication, as_of,
                               options.record, options.relock)
     lines = _timelines(shown.versions, drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
+    warnings = _rules(options, config, (content, publication, chunks), shown.line.publishing)
     consent = _consent(config, brands, load_wording(config, options.root / "content", options.root, errors),
                        lines, as_of, errors)
     errors.raise_if_any(ContentError)
@@ -171,7 +168,17 @@ def prepare(options: BuildOptions, cache: BuildCache | None = None,
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
     return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, shown, unpublished,
-                    reader, memo, pdf_tools)
+                    reader, memo, pdf_tools, warnings)
+
+
+def _rules(options: BuildOptions, config: SiteConfig, texts: tuple[Content, Publication, dict[Key, tuple[str, ...]]],
+           publishing: bool) -> tuple[str, ...]:
+    """check's rules on what was just rendered: errors (with --strict, warnings) refuse the build; the warnings."""
+    content, publication, chunks = texts
+    every = set(options.brands or config.brands) == set(config.brands)  # else a stale accept may be another's
+    findings = content_findings(config, publication, chunks, options.as_of, options.root, every)
+    findings += legal_check(options.root, config, content, publication, publishing, chunks).findings
+    return refuse_findings(findings, options.strict)
 
 
 def _consent(config: SiteConfig, brands: list[str], wording: dict[str, Wording], lines: dict[Key, Timeline],
@@ -245,15 +252,14 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     with workers(options.jobs) as pool:  # they start now, while this process reads everything
         # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
         ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))
-        legal = legal_messages(options.root, ready.release.line.publishing)
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)
             with exclusive(site_dir), trash_emptied(site_dir):
                 prints: dict[str, str] = {}
                 sites = _write(ready, site_dir, cache, pool, last.get("sites", {}), prints, report)
                 brands = sorted({p.brand for p in sites})
-                messages = [*legal, *ready.release.notes, *(f"{path}: its changes are not published (no new "
-                            "`updated` date, or not committed yet)" for path in ready.unpublished)]
+                messages = [*ready.warnings, *ready.release.notes, *(f"{path}: its changes are not published (no "
+                            "new `updated` date, or not committed yet)" for path in ready.unpublished)]
                 copies = sorted({c for p in sites for c in p.copies.values()})
                 kept = {k: v for k, v in last.get("sites", {}).items() if k.split("/")[0] not in brands}
                 cache.write_record({"inputs": inputs, "brands": brands, "messages": messages, "copies": copies,
@@ -317,26 +323,6 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
         if not (stage / SWAP_MARK).exists():  # a swap that began holds moved brands: recover() finishes it
             discard(stage, site_dir)
     return sites
-
-
-def verify_consent(root: Path, brand: str, policy: str, lang: str, version: str, sha256: str
-                   ) -> tuple[bool, str, str]:
-    """`policygen consent verify`: (matches, why, the published text of that version)."""
-    history = GitHistory(root)  # the published versions: those of the publishing branch's line
-    cut = history.line(load_config(root / "site.yml", root).publishing_branch).cut
-    found = settle_ids(read_versions(history.snapshots(until=cut)), read_lock(root))
-    ok, match, reason = verify(timelines(found), brand, policy, lang, version, sha256)
-    return ok, reason, match.body if match is not None else ""
-
-
-def diff_report(root: Path, revisions: str, fmt: str) -> str:
-    """`policygen diff`: the changes between REV_A and REV_B (or the working tree)."""
-    old_rev, _, new_rev = revisions.partition("..")
-    new_files = tree_at(root, new_rev or None)
-    changes = compare(texts_at(tree_at(root, old_rev or "HEAD")), texts_at(new_files))
-    if fmt == "markdown":  # the comment links to the sites of the new site.yml
-        return to_markdown(changes, config_of(new_files))
-    return {"json": to_json, "html": to_html}[fmt](changes)
 
 
 def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None = None) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding
+from .fix import INSIDE_TAB_RE, LIST_OR_QUOTE_RE, PROTECTED_RE
 from .markup import ANCHOR_LINE_RE
 
 ABBREVIATIONS = {"co", "ltd", "etc", "e.g", "i.e", "no", "vs", "mr", "mrs", "ms", "dr", "st", "inc", "corp",
@@ -78,6 +79,8 @@ def check_chunk(chunk: Chunk, facts: BrandFacts | None) -> list[Finding]:
         at = chunk.line + index
         found += [Finding(chunk.path, at, col, sev, msg, hint, rule)
                   for col, sev, msg, hint, rule in _line_rules(line, chunk.lang, facts)]
+    found += [Finding(chunk.path, chunk.line + row, col, sev, msg, hint, rule)
+              for row, col, sev, msg, hint, rule in pasted_text(lines)]
     for start, paragraph, ends_before_list in _paragraphs(lines):
         found += [Finding(chunk.path, chunk.line + start + row, col, sev, msg, hint, rule)
                   for row, col, sev, msg, hint, rule in _paragraph_rules(paragraph, ends_before_list)]
@@ -267,3 +270,33 @@ def _balance(text: str, row: int) -> Iterator[Rule]:
                    f"{text.count(closing)} {closing!r}", "Close or remove the bracket or quote.", "unbalanced")
     if text.count('"') % 2:
         yield (row, 1, "warning", 'an odd number of straight quotes (")', "Close or remove the quote.", "unbalanced")
+
+
+NO_BREAK_BETWEEN_WORDS = re.compile("(?<=\\S)\u00a0(?=\\S)")
+FIX_HINT = "Run `policygen fix FILE` to correct it (it changes no word)."
+
+
+def pasted_text(lines: list[str]) -> Iterator[Rule]:
+    """What a paste leaves: a tab or a no-break space between words, a paragraph indented with a tab."""
+    fenced, after_blank, in_list = False, True, False
+    for row, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.strip():
+            if after_blank and line.startswith("\t") and not in_list and not LIST_OR_QUOTE_RE.match(line):
+                yield (row, 1, "error", "the paragraph starts with a tab: the page shows it as code", FIX_HINT,
+                       "pasted-text")
+            yield from _pasted_in_line(row, line)
+            in_list = bool(LIST_OR_QUOTE_RE.match(line)) or (in_list and line[:1] in " \t")
+        after_blank = not line.strip()
+
+
+def _pasted_in_line(row: int, line: str) -> Iterator[Rule]:
+    if line.lstrip().startswith("|"):  # a table row: its layout is the editor's
+        return
+    protected = [m.span() for m in PROTECTED_RE.finditer(line)]
+    for pattern, what in ((INSIDE_TAB_RE, "a tab inside a sentence"),
+                          (NO_BREAK_BETWEEN_WORDS, "a no-break space between words")):
+        for match in pattern.finditer(line):
+            if not any(start <= match.start() < end for start, end in protected):
+                yield (row, match.start() + 1, "warning", what, FIX_HINT, "pasted-text")

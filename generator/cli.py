@@ -33,7 +33,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 @main.command()
 @click.option("--brand", "brands", multiple=True, metavar="ID", help="Build only this brand (repeatable).")
-@click.option("--strict", is_flag=True, help="Treat mkdocs warnings (such as broken links) as errors.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too: those of `policygen check` and mkdocs' (such as broken links).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="Where to write the sites; one folder per brand.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help=ROOT_HELP)
@@ -137,7 +138,7 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
     policygen diff origin/main..HEAD     what a pull request changes
     policygen diff v1..v2 --format json
     """
-    from .build import diff_report
+    from .queries import diff_report
 
     click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
 
@@ -224,9 +225,9 @@ def consent() -> None:
 def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, version: str, sha256: str,
                    bases: tuple[str, ...], root: Path) -> None:
     """Check a stored consent record against the published versions; print the text agreed to."""
-    from .build import verify_consent
     from .consent import read_bases
     from .load import declared_bases
+    from .queries import verify_consent
 
     ok, reason, text = _run(ctx, lambda: verify_consent(root, brand, policy, lang, version, sha256), None)
     lines: list[str] = []

@@ -223,7 +223,7 @@ class ChecksDef(_Schema):
 
     foreign_names: list[str] = []
     """Names of other companies that must never appear in a policy (for example a former provider)."""
-    material_notice_days: int = 0
+    material_notice_days: Annotated[int, Field(ge=0)] = 30
     """Minimum days between `updated` and `effective` for a material change (0: no minimum)."""
 
 

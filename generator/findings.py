@@ -25,15 +25,20 @@ class Finding:
         return f"{text} {self.hint}" if self.hint else text
 
 
+def labelled(finding: Finding) -> str:
+    """The finding with its rule's name, which an accept marker names (`… [brand-leak]`)."""
+    return f"{finding} [{finding.rule}]" if finding.rule else str(finding)
+
+
 def from_problem(problem: Problem, rule: str = "structure") -> Finding:
     """A load or build problem as an error finding."""
-    return Finding(problem.path, problem.line or 1, 1, "error", problem.message, problem.hint, rule)
+    return Finding(problem.path, problem.line or 1, problem.column or 1, "error", problem.message, problem.hint, rule)
 
 
 def as_text(findings: list[Finding], colour: bool) -> str:
     """One line per finding; errors red and warnings yellow on a terminal."""
     colours = {"error": "\x1b[31m", "warning": "\x1b[33m"}
-    lines = [f"{colours[f.severity]}{f}\x1b[0m" if colour else str(f) for f in findings]
+    lines = [f"{colours[f.severity]}{labelled(f)}\x1b[0m" if colour else labelled(f) for f in findings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

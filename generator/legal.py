@@ -9,7 +9,7 @@ from pathlib import Path
 from .assemble import Publication, assemble
 from .config import SiteConfig
 from .confirm import Gap, confirm_findings, fact_problems, gaps, sidecar_problems
-from .errors import Collector, ContentError, Problem
+from .errors import Collector
 from .findings import Finding
 from .legal_data import REFERENCES_FILE, TOPICS_FILE, LegalData, load_legal
 from .legal_refs import outdated, unknown
@@ -17,6 +17,7 @@ from .load import load_config, load_content
 from .model import Content
 from .render import brand_values, content_environment, render_chunks
 from .topics import banner_findings, tag_problems, topic_findings
+from .versions import Key
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class LegalReport:
 
 
 def legal_check(root: Path, config: SiteConfig, content: Content, publication: Publication,
-                publishing: bool) -> LegalReport:
-    """Every legal finding of the content (ContentError if legal/*.yml is wrong)."""
+                publishing: bool, chunks: dict[Key, tuple[str, ...]] | None = None) -> LegalReport:
+    """Every legal finding of the content (ContentError if legal/*.yml is wrong); `chunks`: its texts as rendered."""
     data = load_legal(root)
     found = gaps(config, content, publication.values(), data.lines.get("site.yml")) + list(_data_gaps(data))
     findings = confirm_findings(found, config, publishing)
@@ -38,7 +39,7 @@ def legal_check(root: Path, config: SiteConfig, content: Content, publication: P
     findings += [*tag_problems(content, data.topics), *topic_findings(publication.values(), content, data.topics)]
     if "cookies" in data.topics.topics:  # a repository without the topic has not opted in to the rule
         findings += banner_findings(config, dict(publication), content)
-    lines = list(_lines(config, publication))
+    lines = list(_lines(config, publication, chunks or {}))
     findings += {f for path, at, text, lang in lines for f in outdated(path, at, text, lang, data.references)}
     strays = sorted({f for path, at, text, _lang in lines for f in unknown(path, at, text, data.references)})
     return LegalReport(sorted(set(findings)), found, strays)
@@ -51,11 +52,14 @@ def legal_at(root: Path, publishing: bool) -> LegalReport:
     return legal_check(root, config, content, assemble(config, content), publishing)
 
 
-def _lines(config: SiteConfig, publication: Publication) -> Iterator[tuple[str, int, str, str]]:
-    """(path, line, text, language) of every rendered line of every published text."""
+def _lines(config: SiteConfig, publication: Publication, rendered: dict[Key, tuple[str, ...]]
+           ) -> Iterator[tuple[str, int, str, str]]:
+    """(path, line, text, language) of every rendered line of every published text (rendered here if not given)."""
     env = content_environment()
-    for (brand_id, _policy, lang), text in publication.items():
-        chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, Collector())
+    for key, text in publication.items():
+        brand_id, _policy, lang = key
+        chunks = rendered.get(key) or render_chunks(text, brand_values(config, brand_id, lang), env, config,
+                                                    Collector())
         starts = [(text.path, text.preamble_line)] + [(text.sources[c.id], c.line) for c in text.clauses]
         for (path, start), chunk in zip(starts, chunks, strict=True):
             for index, line in enumerate(chunk.split("\n")):
@@ -75,12 +79,3 @@ def _data_gaps(data: LegalData) -> Iterator[Gap]:
             if item.confirm.strip() and topics_doc is not None:
                 line = topics_doc.line_of(("required", policy, index, "confirm"))
                 yield Gap(TOPICS_FILE, line, f"{policy}/{item.topic}: {item.confirm.strip()}", "")
-
-
-def legal_messages(root: Path, publishing: bool) -> list[str]:
-    """What a build says of the legal checks: each warning as a line; any error stops the build."""
-    report = legal_at(root, publishing)
-    errors = [f for f in report.findings if f.severity == "error"]
-    if errors:
-        raise ContentError([Problem(f.path, f.line, f.message, f.hint, f.column) for f in errors])
-    return [str(f) for f in report.findings]

@@ -5,22 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .assemble import Publication, assemble
-from .checks import BrandFacts, Chunk, check_chunk, defined_terms
 from .config import SiteConfig
 from .errors import Collector, ConfigError, ContentError, PolicygenError
 from .findings import Finding, from_problem
 from .history import GitHistory, Snapshot, tree_at
 from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording, place_of
-from .model import Resolved
+from .markers import digest, reviewed_digests, strip_markers
 from .parse import parse_document
 from .release import published_texts
 from .render import brand_values, content_environment, render_chunks
+from .rules import content_findings
 from .sandbox import EditorTemplateError, render, sandbox
 from .version_ids import VIETNAM
 from .versions import Key, Version, texts_at
@@ -47,10 +47,13 @@ def run_check(options: CheckOptions) -> list[Finding]:
         return sorted({from_problem(p) for p in exc.problems})
     errors = Collector()
     wording_problems(config, root, errors)
-    findings = set(text_findings(config, publication, errors))
+    env = content_environment()
+    chunks = {key: render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors)
+              for key, text in publication.items()}
+    findings = set(content_findings(config, publication, chunks, None, root))
     findings |= {from_problem(p, "template") for p in errors.problems}
     try:  # gaps to confirm, law that has changed, required topics, the banner's policy (legal.py)
-        findings |= set(legal_check(root, config, content, publication, options.publishing).findings)
+        findings |= set(legal_check(root, config, content, publication, options.publishing, chunks).findings)
     except ContentError as exc:
         findings |= {from_problem(p, "legal-data") for p in exc.problems}
     if options.history and not errors.problems:
@@ -97,59 +100,31 @@ def _render_wording(path: str, line: int, text: str, values: dict[str, Any], err
         errors.add(path, line + exc.line - 1, exc.message, exc.hint)
 
 
-def brand_facts(config: SiteConfig, brand_id: str) -> BrandFacts:
-    """A brand's own names, the other brands' names, and the configured foreign names."""
-    brand = config.brands[brand_id]
-    own = (brand.name, *dict.fromkeys(brand.legal_name.values()))
-    others = {}
-    for other_id, other in config.brands.items():
-        if other_id != brand_id:
-            for name in (other.name, *other.legal_name.values()):
-                if name.lower() not in {n.lower() for n in own}:
-                    others[name] = other_id
-    return BrandFacts(brand_id, own, others, tuple(config.checks.foreign_names))
-
-
-def text_findings(config: SiteConfig, publication: Publication, errors: Collector) -> Iterable[Finding]:
-    """The text rules over every brand's rendered text, reported at the source lines."""
-    env = content_environment()
-    for (brand_id, _policy, lang), text in publication.items():
-        chunks = render_chunks(text, brand_values(config, brand_id, lang), env, config, errors)
-        facts = replace(brand_facts(config, brand_id), defined=defined_terms(list(chunks)))
-        for chunk in _located(text, chunks, lang):
-            yield from check_chunk(chunk, facts)
-
-
-def _located(text: Resolved, chunks: tuple[str, ...], lang: str) -> Iterable[Chunk]:
-    """Each rendered chunk with its file and first line."""
-    yield Chunk(text.path, text.preamble_line, chunks[0], lang)
-    for clause, chunk in zip(text.clauses, chunks[1:], strict=True):
-        yield Chunk(text.sources[clause.id], clause.line, chunk, lang)
-
-
 def stale_clauses(snapshots: Iterable[Snapshot], working: dict[str, bytes], config: SiteConfig
                   ) -> Iterable[Finding]:
-    """Clauses whose text changed in one language after the other language's clause last changed."""
+    """Clauses of a translation whose authoritative text changed after they last did, and not reviewed since."""
     last: dict[tuple[str, str], tuple[int, str, str, str]] = {}  # (path, id) -> (order, commit, date, text)
-    lines: dict[tuple[str, str], int] = {}
+    lines: dict[tuple[str, str], tuple[int, set[str]]] = {}  # (path, id) -> (line, translation-reviewed digests)
     for order, (commit, date, files, changed) in enumerate(_states(snapshots, working)):
         for path in changed:
-            for clause_id, (line, body) in _clause_texts(path, files.get(path), config).items():
+            for clause_id, (line, body, reviewed) in _clause_texts(path, files.get(path), config).items():
                 key = (path, clause_id)
                 if key not in last or last[key][3] != body:
                     last[key] = (order, commit, date, body)
-                lines[key] = line
-    authority = config.authoritative_language
+                lines[key] = (line, reviewed)
     for (path, clause_id), (order, commit, date, _body) in sorted(last.items()):
-        if path.split("/")[1] == authority:
-            continue  # a translation follows the authoritative text, never the other way round
-        for other_path in _counterparts(path, authority):
+        for other_path in _counterparts(path, config):  # a translation follows its authoritative text
             other = last.get((other_path, clause_id))
-            if other is not None and other[0] > order and (path, clause_id) in lines:
-                yield Finding(path, lines[(path, clause_id)], 1, "warning",
+            if other is None or other[0] <= order or (path, clause_id) not in lines:
+                continue
+            line, reviewed = lines[(path, clause_id)]
+            if digest(other[3]) not in reviewed:
+                yield Finding(path, line, 1, "warning",
                               f"clause {clause_id!r} may be out of date: its {other_path.split('/')[1]!r} text "
                               f"changed on {other[2]} ({other[1]}), this one last changed on {date} ({commit})",
-                              f"Check it against {other_path} and update the translation.", "stale-translation")
+                              f"Check it against {other_path} and update the translation; if it needs no change, "
+                              f"end the clause's heading line with {{##- policygen: translation-reviewed "
+                              f"{digest(other[3])} ##}}.", "stale-translation")
 
 
 def _states(snapshots: Iterable[Snapshot], working: dict[str, bytes]
@@ -163,8 +138,8 @@ def _states(snapshots: Iterable[Snapshot], working: dict[str, bytes]
     yield "working tree", "(not committed)", working, changed
 
 
-def _clause_texts(path: str, raw: bytes | None, config: SiteConfig) -> dict[str, tuple[int, str]]:
-    """Clause id -> (line, normalized text) of one content file; empty if it is missing or unusable."""
+def _clause_texts(path: str, raw: bytes | None, config: SiteConfig) -> dict[str, tuple[int, str, set[str]]]:
+    """Clause id -> (line, normalized text, reviewed digests) of one content file; empty if missing or unusable."""
     place = place_of(path, config) if path.startswith("content/") and raw is not None else None
     if not isinstance(place, tuple) or raw is None:
         return {}
@@ -172,13 +147,21 @@ def _clause_texts(path: str, raw: bytes | None, config: SiteConfig) -> dict[str,
     doc = parse_document(raw, path, lang, policy, brand, override, Collector(), markup=False)
     if doc is None:
         return {}
-    return {c.id: (c.line, " ".join(f"{c.title} {c.text}".split())) for c in doc.clauses}
+    return {c.id: (c.line, " ".join(strip_markers(f"{c.title} {c.text}").split()),
+                   reviewed_digests(f"{c.heading}\n{c.text}")) for c in doc.clauses}
 
 
-def _counterparts(path: str, authority: str) -> list[str]:
-    """The same file in the authoritative language."""
+def _counterparts(path: str, config: SiteConfig) -> list[str]:
+    """The same file in each authoritative language of the brands that publish it, other than its own."""
+    place = place_of(path, config)
+    if not isinstance(place, tuple):
+        return []
+    lang, brand, policy, _override = place
+    brands = [brand] if brand else [b for b, d in config.brands.items()
+                                    if policy in d.policies and lang in config.brand_languages(b)]
     parts = path.split("/")
-    return ["/".join([parts[0], authority, *parts[2:]])]
+    authorities = sorted({config.brand_authority(b) for b in brands} - {lang})
+    return ["/".join([parts[0], authority, *parts[2:]]) for authority in authorities]
 
 
 def version_findings(config: SiteConfig, old: dict[Key, Version], new: dict[Key, Version],

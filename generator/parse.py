@@ -21,6 +21,7 @@ from .yamlsrc import YamlProblem, parse_yaml
 # Linear: the title is cut from its trailing `#`s and blanks by rstrip, not by a lazy pattern (which was
 # quadratic on a long heading line). The attribute block is the last `{…}` (found with rfind).
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+JINJA_COMMENT_RE = re.compile(r"[ \t]*\{##.*?##\}")
 ATTRS_RE = re.compile(r"\{:?[ \t]*([^{}]*)\}[ \t]*$")
 REF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -269,7 +270,8 @@ def _close(current: dict[str, Any]) -> Clause:
 def _heading(match: re.Match[str], line: int, path: str, errors: Collector, seen: dict[str, int],
              previous_level: int) -> Clause | None:
     """Turn one heading line into a Clause, or record why it cannot be one."""
-    level, text = len(match.group(1)), match.group(2).rstrip(" \t#")
+    # A comment (`{## … ##}`, such as a policygen marker) is not part of the heading: rendering removes it.
+    level, text = len(match.group(1)), JINJA_COMMENT_RE.sub("", match.group(2)).rstrip(" \t#")
     if level == 1:
         errors.add(path, line, "a `#` heading is not allowed in the text",
                    "The title comes from `title:` in the front matter; use `##` for a clause.")

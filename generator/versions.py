@@ -189,13 +189,15 @@ class _State:
                         yield (brand_id, policy, lang), make_version(text, chunks, snapshot)
 
 
-def working_texts(config: SiteConfig, publication: Publication, errors: Collector) -> dict[Key, Version]:
-    """The working tree's text of every brand's policy, rendered, as drafts (a ContentError if one cannot be)."""
+def working_texts(config: SiteConfig, publication: Publication, errors: Collector
+                  ) -> tuple[dict[Key, tuple[str, ...]], dict[Key, Version]]:
+    """The working tree's text of every brand's policy, rendered: its chunks (what the check rules read), and as
+    drafts (a ContentError if one cannot be rendered)."""
     env = content_environment()
-    drafts = {key: make_version(text, render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors),
-                                None, draft=True) for key, text in publication.items()}
+    chunks = {key: render_chunks(text, brand_values(config, key[0], key[2]), env, config, errors)
+              for key, text in publication.items()}
     errors.raise_if_any(ContentError)
-    return drafts
+    return chunks, {key: make_version(text, chunks[key], None, draft=True) for key, text in publication.items()}
 
 
 def texts_at(files: dict[str, bytes]) -> dict[Key, Version]:

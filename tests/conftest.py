@@ -134,3 +134,20 @@ def translated_version_site(root: Path) -> Path:
     repo.commit("AUP (en): translation corrected")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     return root / "site"
+
+
+def accept_check_errors(root: Path, reason: str) -> dict[Path, bytes]:
+    """Accept each error `policygen check` finds in the working tree of `root`, with `reason`, as an editor would
+    (a marker at the end of its line, which changes no published text); the files as they were before."""
+    from generator.lint import CheckOptions, run_check
+
+    saved: dict[Path, bytes] = {}
+    for finding in run_check(CheckOptions(root=root, base=None, history=False)):
+        if finding.severity != "error":
+            continue
+        path = root / finding.path
+        saved.setdefault(path, path.read_bytes())
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[finding.line - 1] += f'{{##- policygen: accept {finding.rule} "{reason}" ##}}'
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return saved

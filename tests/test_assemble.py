@@ -50,7 +50,7 @@ def test_clause_missing_in_one_language(mini):
         f"{EN_PRIVACY}:10: clause 'collection-cookies' is missing in the 'en' text "
         f"(it is at {VI_PRIVACY}:14). Add its translation, with the heading `### … {{#collection-cookies}}`.",
         f"{EN_PRIVACY}:16: cross-reference [[collection-cookies]] points to no clause. "
-        "Use the id of an existing clause (ids are in the `{#…}` of each heading).",
+        "Did you mean 'collection-provided'? Use the id of an existing clause (ids are in the `{#…}` of each heading).",
     ]
 
 

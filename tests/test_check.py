@@ -168,7 +168,8 @@ def test_translation_staleness_per_clause(mini):
     assert findings == [
         f"content/en/aup.md:13:1: warning: clause 'security' may be out of date: its 'vi' text changed on "
         f"2026-11-21 ({commit}), this one last changed on 2026-11-21 ({findings[0].split('(')[2][:12]}). "
-        "Check it against content/vi/aup.md and update the translation."]
+        "Check it against content/vi/aup.md and update the translation; if it needs no change, end the clause's "
+        "heading line with {##- policygen: translation-reviewed 6de6b19f ##}."]
     mini.edit("content/en/aup.md", "Customers keep their passwords secret.", "Customers keep strong passwords secret.")
     assert [str(f) for f in run_check(CheckOptions(root=mini.root, base=None))] == []
 
@@ -185,7 +186,8 @@ def test_versions_against_the_base(mini):
 
 
 def test_material_change_needs_the_configured_notice(mini):
-    mini.write({"site.yml": mini.read("site.yml") + "checks:\n  material_notice_days: 30\n"}).commit("Notice")
+    mini.write({"site.yml": mini.read("site.yml").replace("material_notice_days: 0", "material_notice_days: 30")})
+    mini.commit("Notice")
     for lang in ("vi", "en"):
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20",
                   "updated: 2026-11-22\neffective: 2026-12-01\nmaterial: true")
@@ -212,7 +214,8 @@ def test_cli_formats_and_exit_codes(mini):
     mini.edit("content/en/aup.md", "Do not use our", "Do not use our our")
     text = cli(mini, "--base", "")
     assert text.returncode == 0 and text.stderr == "0 error(s), 1 warning(s).\n"
-    assert text.stdout == ("content/en/aup.md:11:12: warning: doubled word 'our our'. Remove the repeated word.\n")
+    assert text.stdout == ("content/en/aup.md:11:12: warning: doubled word 'our our'. Remove the repeated word. "
+                           "[doubled-word]\n")
     assert cli(mini, "--base", "", "--strict").returncode == 1
     github = cli(mini, "--base", "", "--format", "github").stdout
     assert github == ("::warning file=content/en/aup.md,line=11,col=12,title=doubled-word::doubled word 'our our'. "

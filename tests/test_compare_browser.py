@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, serve_dir, serve_with_csp
-from conftest import FIXTURES, ContentRepo
+from conftest import FIXTURES, ContentRepo, accept_check_errors
 from test_redline import CORPUS, MARKDOWN, _corpus_pairs
 
 from generator.build import BuildOptions, build, prepare
@@ -68,6 +68,7 @@ def _site(root: Path) -> Path:
                 .replace("dịch vụ của khách hàng", "nền tảng của doanh nghiệp")})
     _dated(repo, "2026-11-22", "2026-11-24")
     repo.commit("AUP: v3")
+    accept_check_errors(root, "a link to acme.example in the shared text, for the redline")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 24)))
     return root
 

@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from generator.build import BuildOptions, build, verify_consent
+from generator.build import BuildOptions, build
 from generator.errors import ConfigError, ContentError
 from generator.history import read_lock
+from generator.queries import verify_consent
 
 
 @pytest.fixture

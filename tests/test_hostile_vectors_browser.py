@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, serve_dir
-from conftest import FIXTURES, ContentRepo
+from conftest import FIXTURES, ContentRepo, accept_check_errors
 from markupsafe import escape
 
 from generator.build import BuildOptions, build
@@ -92,6 +92,7 @@ def site(tmp_path_factory):
             line = next(line for line in text.splitlines() if line.startswith(f"{key}:"))
             repo.edit(f"content/{lang}/{name}.yml", line, f"{key}: {json.dumps(WORDING)}")
     repo.commit("Hostile text")
+    accept_check_errors(root, "hostile text on purpose")  # the check refuses it; the pages must hold it anyway
     # Not strict: two vectors are relative links to nothing, which strict mode refuses (for that reason only).
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, strict=False, as_of=dt.date(2026, 11, 22)))
     return root / "site"

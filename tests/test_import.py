@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import orjson
 import pytest
+from conftest import accept_check_errors
 
 from generator.errors import ContentError
 from generator.importing.cells import flatten_row
@@ -162,6 +165,18 @@ def _build(root: Path) -> None:
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
 
 
+@contextlib.contextmanager
+def _accepted(root: Path) -> Iterator[None]:
+    """The check's errors accepted in the working tree for a while (an editor's decision, here the test's);
+    the markers change no published text, so every version is still published as it was."""
+    saved = accept_check_errors(root, "left to the editor")
+    try:
+        yield
+    finally:
+        for path, raw in saved.items():
+            path.write_bytes(raw)
+
+
 @pytest.fixture(scope="module")
 def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A new git repo with the corpus document `request.param` imported with its history and built (once: Bumble's
@@ -169,7 +184,8 @@ def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     root = tmp_path_factory.mktemp(request.param) / "repo"
     with pytest.MonkeyPatch.context() as monkeypatch:
         options, outcome = _import_corpus(request.param, root, monkeypatch)
-        _build(root)
+        with _accepted(root):  # the build refuses what check calls an error; here, Bumble's three
+            _build(root)
         folder, langs = CASES[request.param]
         yield root, options, outcome, folder, langs
 

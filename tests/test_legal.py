@@ -16,7 +16,7 @@ from generator.cli import main
 from generator.errors import ContentError
 from generator.findings import Finding
 from generator.history import GitHistory, tree_at
-from generator.legal import legal_at, legal_messages
+from generator.legal import legal_at
 from generator.lint import CheckOptions, run_check
 from generator.versions import read_versions, texts_at
 
@@ -109,8 +109,8 @@ def test_unconfirmed_facts_warn_and_are_errors_on_the_publishing_branch_when_req
     mini.edit("site.yml", "    unconfirmed:", "    require_confirmed: true\n    unconfirmed:")
     assert {f.severity for f in legal(mini.root, publishing=False)} == {"warning"}
     assert {f.severity for f in legal(mini.root, publishing=True)} == {"error"}
-    with pytest.raises(ContentError):  # the build stops too
-        legal_messages(mini.root, publishing=True)
+    with pytest.raises(ContentError, match=r"to confirm: brands\.beta\.website"):  # the build on main stops too
+        build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
     mini.edit("site.yml", "[website, legal_name.vi]", "[webiste, legal_name.fr]")
     assert [f.message for f in legal(mini.root) if f.severity == "error"] == [
         "`unconfirmed:` names 'legal_name.fr', which brand 'beta' does not set",

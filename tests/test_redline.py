@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ContentRepo
+from conftest import FIXTURES, ContentRepo, accept_check_errors
 
 from generator.build import BuildOptions, build
 from generator.clause_text import VOID, WORD_RE, Token, clause_html, escape, tokenize
@@ -149,6 +149,7 @@ def test_no_changes_page_shows_markdown_syntax(tmp_path):
               .replace("/a)", "/b)").replace("Liên hệ |", "Liên hệ và hỗ trợ |"))
     repo.edit("content/vi/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
     repo.commit("AUP: the clause changed")
+    accept_check_errors(root, "a link to acme.example in the shared text, for the redline")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22)))
     pages = sorted((root / "site").glob("**/changes/index.html"))
     assert pages
