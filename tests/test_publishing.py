@@ -21,7 +21,7 @@ from generator.version_ids import settle_ids
 from generator.versions import read_versions
 
 DAY = "2026-11-30"
-BEFORE = dt.date(2026, 11, 29)  # the day before DAY: its builds are made then (an `updated` more than a day ahead is refused)
+BEFORE = dt.date(2026, 11, 29)  # the day before DAY (an `updated` more than a day ahead is refused)
 REVISIONS = [("Mật khẩu dài.", "Long passwords."), ("Mật khẩu dài, riêng.", "Long, own passwords."),
              ("Mật khẩu dài, riêng, đổi mỗi năm.", "Long, own passwords, changed every year.")]
 
