@@ -26,6 +26,9 @@ from .versions import VersionReader, found_from_json, found_to_json
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 3  # bump when the layout of a cache file changes
 T = TypeVar("T")
+# The last history walk this process saved, by (cache folder, tools, repository, commit it was read up to):
+# a walk depends on nothing else than the history up to that commit (a commit id, not a branch name).
+_WALK: dict[tuple[Path, str, Path, str], VersionReader] = {}
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "pyyaml", "nh3",
             "orjson")
 
@@ -81,6 +84,7 @@ class BuildCache:
         self.dir = site_dir.with_name(f".{site_dir.name}.cache")
         self.tools = tools
         self.report = report
+        self.walk: tuple[Path, str, Path, str] | None = None  # whose history `versions` read, up to which commit
 
     def project(self, brand: str, lang: str) -> Path:
         """The mkdocs project (docs, mkdocs.yml, output) kept for one brand and language."""
@@ -111,6 +115,9 @@ class BuildCache:
 
     def versions(self, history: GitHistory, until: str) -> VersionReader:
         """The versions in the history up to `until` ("": none): the last build's walk, carried on from there."""
+        self.walk = (self.dir, self.tools, history.root, until)
+        if until and self.walk in _WALK:  # this process' last build (serve's previews) read up to there:
+            return _WALK[self.walk]  # the walk it kept, without reading its file or git
         reader = self._load("history.json", _reader_from_json, "this build reads the history again")
         if reader is None or not until or not history.follows(reader.commit, until):
             reader = VersionReader()  # the first build, the history was rewritten, or an older commit is built
@@ -118,6 +125,9 @@ class BuildCache:
 
     def save_versions(self, reader: VersionReader) -> None:
         self._save("history.json", {"commit": reader.commit, **found_to_json(reader.found)})
+        _WALK.clear()  # one walk kept in memory: serve's, which builds into one site folder
+        if self.walk is not None:
+            _WALK[self.walk] = reader
         self._forget_pickles()
 
     def pages(self, salt: str) -> Memos:

@@ -14,15 +14,36 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+from mkdocs.plugins import event_priority
+
+from generator.theme_files import ThemeLoader
+
+
+@event_priority(100)  # before the search plugin's, which makes an environment of its own
+def on_config(config: Any) -> Any:
+    """Every environment the theme makes: its files listed by `ThemeLoader` (see there why), compiled templates kept.
+
+    The search plugin's own environment compiled six templates in every build, a third of a small one.
+    """
+    theme = config.theme
+    make = theme.get_env
+    folder = config.extra.get("policygen", {}).get("template_cache")
+    key = _signing_key() if folder else None
+
+    def environment() -> jinja2.Environment:
+        env: jinja2.Environment = make()
+        env.loader = ThemeLoader(theme.dirs)
+        if folder and key:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = SignedBytecodeCache(folder, key)  # compiling costs more than a small rebuild
+        return env
+
+    theme.get_env = environment  # mkdocs' Theme offers no other way to choose the loader
+    return config
 
 
 def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
-    """Compiled templates kept between builds; the two template helpers below, fresh for each build."""
-    folder = config.extra.get("policygen", {}).get("template_cache")
-    key = _signing_key() if folder else None
-    if folder and key:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = SignedBytecodeCache(folder, key)  # compiling costs more than a small rebuild
+    """The two template helpers below, fresh for each build (the compiled-template cache: `on_config`)."""
     env.globals["policygen_t"] = _translator(env, config.extra.get("policygen", {}).get("theme_strings", {}))
     env.globals["policygen_once"] = _Once()
     return env

@@ -37,6 +37,7 @@ import yaml
 
 from .errors import BuildError, Problem
 from .render import SitePlan
+from .theme_files import untouched
 
 Report = Callable[[str], None]
 HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
@@ -240,7 +241,7 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
         rendered = changed | _indexed(site)
         for rel in rendered:  # mkdocs writes them again
             outputs[rel].unlink(missing_ok=True)
-        _unshare(project / "site", {path for rel, path in outputs.items() if rel not in rendered})
+        _unshare(project / "site", untouched(project / "site", site.mkdocs, outputs, rendered))
     _write_config(site, project)
     warnings = _WarningLog()
     try:
