@@ -6,6 +6,7 @@ Citations are found in Vietnamese and English, with or without diacritics ("Ngh�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -26,12 +27,23 @@ CITATION = re.compile(r"\b(" + "|".join(sorted(KINDS, key=len, reverse=True)) + 
 
 def fold(text: str) -> str:
     """The text without diacritics, lower case, đ as d: one character for each character (columns stay)."""
-    out = []
-    for char in text:
-        base = "d" if char in "đĐ" else unicodedata.normalize("NFD", char)[0]
-        lower = base.lower()
-        out.append(lower if len(lower) == 1 else base)
-    return "".join(out)
+    if text.isascii():  # most lines of most policies in English: nothing to take off
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@functools.cache
+def _fold_char(char: str) -> str:
+    """One character folded (each is worked out once per process: every line of every text passes here)."""
+    base = "d" if char in "đĐ" else unicodedata.normalize("NFD", char)[0]
+    lower = base.lower()
+    return lower if len(lower) == 1 else base
+
+
+@functools.cache
+def _body_names(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The patterns of a body's names, folded (once per process, not once per line)."""
+    return tuple(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in dict.fromkeys(map(fold, names)))
 
 
 @dataclass(frozen=True)
@@ -53,8 +65,8 @@ def citations(line: str, references: References) -> Iterator[Citation]:
         yield Citation(match.start() + 1, line[match.start():match.end()], numbered.get(key), key)
     for entry_id, entry in references.instruments.items():
         if entry.kind == "body":
-            for name in dict.fromkeys(fold(n) for n in entry.names):
-                for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            for pattern in _body_names(tuple(entry.names)):
+                for found in pattern.finditer(folded):
                     yield Citation(found.start() + 1, line[found.start():found.end()], entry_id, None)
 
 

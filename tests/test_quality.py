@@ -41,8 +41,9 @@ def sites(tmp_path_factory) -> Path:
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22\nmaterial: true")
     mini.commit("AUP: strong passwords")
     for repo in (real, mini):
-        # With PDFs, as `policygen build` publishes: the history pages' links to them are checked too.
-        build(BuildOptions(root=repo.root, site_dir=out / "site", jobs=2, strict=True, record=False,
+        # With PDFs, as `policygen build` publishes: the history pages' links to them are checked too. Not
+        # --strict for the company's content: its gaps to confirm are warnings legal works through (docs/checks.md).
+        build(BuildOptions(root=repo.root, site_dir=out / "site", jobs=2, strict=repo is mini, record=False,
                            as_of=dt.date(2026, 11, 22), pdf=True))
     return out / "site"
 
