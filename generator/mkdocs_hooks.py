@@ -46,7 +46,13 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     """The two template helpers below, fresh for each build (the compiled-template cache: `on_config`)."""
     env.globals["policygen_t"] = _translator(env, config.extra.get("policygen", {}).get("theme_strings", {}))
     env.globals["policygen_once"] = _Once()
+    env.filters.setdefault("split", _split)  # MiniJinja's, so that the theme renders under both engines
     return env
+
+
+def _split(text: str, separator: str | None = None, most: int | None = None) -> list[str]:
+    """MiniJinja's `split` filter (Jinja2 has none): `str.split`, at most `most` times."""
+    return text.split(separator, -1 if most is None else most)
 
 
 class SignedBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -127,10 +133,11 @@ def _translator(env: jinja2.Environment, own: dict[str, str]) -> Callable[[str, 
 class _Once:
     """`{% call policygen_once(*key) %}…{% endcall %}`: the block as rendered for the first page with that key.
 
-    base.html uses it for the navigation of the pages outside it (archived versions, changes): no
-    item is theirs, so it differs between them only by its relative links. The navigation holds the
-    home page and the policies' folders (render.mkdocs_config), so those depend only on the depth
-    of the page's URL and its first folder: the key.
+    partials/once.html calls it, where it is defined (under mkdocs), for the styles, config, scripts and
+    search blocks. base.html calls it for the navigation of the pages outside it (archived versions,
+    changes): no item is theirs, so it differs between them only by its relative links. The navigation
+    holds the home page and the policies' folders (render.mkdocs_config), so those depend only on the
+    depth of the page's URL and its first folder: the key.
     """
 
     def __init__(self) -> None:

@@ -86,23 +86,26 @@ def test_our_copy_of_materials_base_template_differs_only_where_documented():
     assert len(ours) == len(theirs) + 5  # the header comment is five lines longer
     changed = [(a, b) for a, b in zip(ours[8:], theirs[3:], strict=True) if a != b]
     nav = '{% include "partials/nav.html" %}'
-    cached = ('{% if page and page not in nav.pages %}'
+    language = '{% import "partials/language.html" as lang with context %}'
+    cached = ('{% if page and page not in nav.pages'
+              ' and policygen_once is defined %}'
               '{% call policygen_once("nav", page.url.count("/"), page.url.split("/")[0]) %}'
               f'{nav}{{% endcall %}}{{% else %}}{nav}{{% endif %}}')
 
     def ours_from(theirs: str) -> str:
         for block in ("styles", "config", "scripts"):
             theirs = theirs.replace(f"{{% block {block} %}}",
-                                    f'{{% block {block} %}}{{% call policygen_once("{block}", base_url) %}}')
+                                    f'{{% block {block} %}}{{% call once("{block}", base_url) %}}')
         for title in ("page.meta.title", "page.title | striptags", "config.site_name"):  # escaped: editors' text
             theirs = theirs.replace(f"{{{{ {title} }}}}", f"{{{{ {title} | e }}}}")
         theirs = theirs.replace("- {{ config.site_name }}</title>", "- {{ config.site_name | e }}</title>")
         theirs = re.sub(r"workers/search\.[0-9a-f]+\.min\.js", "workers/policy-search.js", theirs)
+        theirs = theirs.replace(language, f'{language}{{% from "partials/once.html" import once %}}')
         return theirs.replace(' autocomplete="off"', "").replace(nav, cached)
 
     ended = ("    {% endcall %}{% endblock %}", "    {% endblock %}")  # each call ends where its block does
     assert all(a == ours_from(b) or (a, b) == ended for a, b in changed)
-    assert len(changed) == 13 and changed.count(ended) == 3
+    assert len(changed) == 14 and changed.count(ended) == 3
 
 
 class _Anchors(html.parser.HTMLParser):
