@@ -21,6 +21,7 @@ from .banner import banner_css, banner_json
 from .cache import BuildCache, build_date, pdf_tools_digest, tools_digest
 from .config import SiteConfig
 from .consent import Snippet, snippets
+from .engines import engine, site_folder
 from .errors import BuildError, Collector, ConfigError, ContentError, Problem
 from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording
@@ -33,9 +34,8 @@ from .pdf import PdfVersion, pdf_versions
 from .pdf_build import PdfMaker
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 from .release import Release, published
-from .render import SitePlan, mkdocs_config, page_environment
+from .render import SitePlan, page_environment
 from .rules import content_findings, refuse_findings
-from .sites import build_sites, site_folder, template_cache, warm_up, workers
 from .versions import (
     Key,
     Timeline,
@@ -236,7 +236,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
     """Build the sites into a staging directory and swap it in; return the brands built.
 
     Nothing changed since the last build: nothing to do. Otherwise only what changed is rendered
-    again (see cache.py and sites.py); the result is the same as a cold build's.
+    again (see cache.py and engines/mkdocs/sites.py); the result is the same as a cold build's.
     """
     site_dir = options.site_dir.resolve()
     cache = BuildCache(site_dir, tools_digest(), report)  # it says which cache files it ignores
@@ -249,7 +249,7 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
             report(message)
         report("nothing changed since the last build")
         return list(last["brands"])
-    with workers(options.jobs) as pool:  # they start now, while this process reads everything
+    with engine().workers(options.jobs) as pool:  # they start now, while this process reads everything
         # Not before the content is known to be valid: an editor's mistake is reported without waiting for it.
         ready = prepare(options, cache, lambda config: _warm_up(pool, config, options, cache))
         try:
@@ -279,9 +279,9 @@ def _warm_up(pool: ProcessPoolExecutor | None, config: SiteConfig, options: Buil
     if pool is None or brand is None:
         return
     lang = config.brand_languages(brand)[0]
-    project = cache.project(brand, lang)
-    if not any(template_cache(project).glob("*")):
-        warm_up(pool, mkdocs_config(config, brand, lang, str(TEMPLATES / "theme"), False), template_cache(project))
+    builder = engine()
+    builder.warm_up(pool, builder.site_config(config, brand, lang, str(TEMPLATES / "theme"), False),
+                    cache.project(brand, lang))
 
 
 def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPoolExecutor | None,
@@ -315,7 +315,7 @@ def _write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPool
         cache.save_pages(ready.memo)
 
     try:
-        built = build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
+        built = engine().build_sites(to_build(), stage, ready.options.root, lambda p: cache.project(p.brand, p.lang),
                             cache.tools, pool, report)
         _sites_done(ready, sites, built, [s for s in sites if s.brand in changed], stage, cache, maker, report)
         swap(stage, site_dir, sorted(changed))
@@ -334,7 +334,7 @@ def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None =
         digest.update(f"{rel}\0{text}\0".encode())
     for rel, source in sorted(site.copies.items()):
         digest.update(rel.encode() + (root / source).read_bytes())
-    digest.update(json.dumps(site.mkdocs, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(site.engine, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 

@@ -21,12 +21,13 @@ from .chrome import changes_chrome, history_chrome, policy_chrome
 from .config import BannerDef, SiteConfig
 from .consent import Snippet, fragment_html, manifest
 from .diff import diff_sections
+from .engines import engine
 from .i18n import _, gettext_for, long_date, ngettext_for, release_day
 from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
 from .pdf import pdf_name
-from .render import SitePlan, brand_css, brand_values, language_url, mkdocs_config, readable_colour, subdir
+from .render import SitePlan, brand_css, brand_values, language_url, readable_colour, subdir
 from .versions import Key, Timeline, Version
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
@@ -60,7 +61,7 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
         reopen = banner["reopen"][lang] if banner else ""
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, picture_copies(config.brands[brand_id]),
-                              mkdocs_config(config, brand_id, lang, theme_dir, strict, reopen)))
+                              engine().site_config(config, brand_id, lang, theme_dir, strict, reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
     return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)

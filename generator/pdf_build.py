@@ -10,11 +10,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from .cache import BuildCache
+from .engines import site_folder
 from .errors import BuildError, Problem
 from .pdf import PdfVersion, render_pdf
 from .publish import place
 from .render import SitePlan
-from .sites import site_folder
 
 
 class PdfMaker:

@@ -1,26 +1,24 @@
 """Live preview for editors: build into a temporary folder, serve it, rebuild only what a save touches.
 
 A problem shows in the terminal and, in place of every page, in the browser (file, line, fix); the
-browser reloads by itself (mkdocs' livereload) when the file is saved again, fixed.
+browser reloads by itself (the engine's live reload) when the file is saved again, fixed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from markupsafe import Markup
-from mkdocs.livereload import LiveReloadServer
 
 from .build import TEMPLATES, BuildOptions, build
 from .config import SiteConfig
+from .engines import engine
 from .errors import PolicygenError, Problem
 from .load import load_config
 
@@ -72,6 +70,12 @@ class Preview:
             return
         self.problems = ()
         self.echo(f"Rebuilt {', '.join(built)}.")
+
+    def own_page(self, path: str) -> str | None:
+        """`/`: the brand list; while there is a problem, every page: the problem page; None: the built file."""
+        if path == "/" or (path.endswith(("/", ".html")) and self.problems):
+            return problem_page(self.problems) if self.problems else brand_list(self)
+        return None
 
     def _config(self) -> SiteConfig | None:
         try:
@@ -150,56 +154,6 @@ def _where(problem: Problem) -> str:
     return f"{where}, column {problem.column}" if problem.line and problem.column else where
 
 
-class PreviewServer(LiveReloadServer):
-    """mkdocs' live-reloading server, with a brand list at / and the problem page in place of pages."""
-
-    def __init__(self, preview: Preview, **kwargs: Any) -> None:
-        super().__init__(builder=preview.rebuild, **kwargs)
-        self.preview = preview
-
-    def serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        """`/` and, while there is a problem, every page: ours; assets: mkdocs', with an ETag; the rest: mkdocs'."""
-        path = environ.get("PATH_INFO", "/")
-        page = path.endswith(("/", ".html")) and not path.startswith("/livereload/")
-        if path == "/" or (page and self.preview.problems):
-            html = problem_page(self.preview.problems) if self.preview.problems else brand_list(self.preview)
-            # mkdocs' script that polls for the next build, so the page reloads after a save
-            body = self._inject_js_into_html(html.encode(), self._visible_epoch)  # type: ignore[no-untyped-call]
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                      ("Content-Length", str(len(body)))])
-            return [body]
-        if page or path.startswith("/livereload/"):
-            return super().serve_request(environ, start_response)
-        return self._asset(path, environ, start_response)
-
-    def _asset(self, path: str, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        """A file that is not a page, with an ETag: the reload after a save gets `304` for those that did not change.
-
-        mkdocs sends no validator, so each reload fetched every stylesheet and script again.
-        """
-        with self._epoch_cond:  # as mkdocs does: not while a build is writing the site
-            self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
-        name = path.encode("latin-1").decode("utf-8", "ignore")  # PATH_INFO's bytes, as mkdocs reads them
-        tag = etag(Path(self.root, posixpath.normpath("/" + name).lstrip("/")))
-        if tag is None:  # mkdocs says 404, or redirects a folder
-            return super().serve_request(environ, start_response)
-        cache = [("ETag", tag), ("Cache-Control", "no-cache")]  # no-cache: asked again each time, but cheaply
-        if environ.get("HTTP_IF_NONE_MATCH") == tag:
-            start_response("304 Not Modified", cache)
-            return []
-        return super().serve_request(environ, lambda status, headers, *rest: start_response(status, [*headers, *cache],
-                                                                                           *rest))
-
-
-def etag(path: Path) -> str | None:
-    """A file's validator: a save or a build that changes it changes its inode, time or size; None if no file."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return f'"{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_size:x}"' if path.is_file() else None
-
-
 def preview_options(root: Path, site_dir: Path, brands: tuple[str, ...] = (), as_of: dt.date | None = None
                     ) -> BuildOptions:
     """How serve builds: drafts shown, nothing recorded (only `policygen build` publishes), no PDFs, in this process."""
@@ -213,12 +167,4 @@ def serve(root: Path, brands: tuple[str, ...], port: int, echo: Callable[[str], 
     preview = Preview(preview_options(root, site_dir, brands, as_of), echo)
     preview.rebuild()
     os.makedirs(site_dir, exist_ok=True)  # a first build with a problem made nothing; the server needs its root
-    server = PreviewServer(preview, host="127.0.0.1", port=port, root=str(site_dir), polling_interval=POLL)
-    server.build_delay = 0.01  # livereload's own wait: `settled` does it
-    for path in preview.watched():
-        server.watch(str(path))
-    echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    try:
-        server.serve()  # type: ignore[no-untyped-call]  # mkdocs' own method, unannotated
-    finally:
-        server.shutdown()
+    engine().serve(preview, site_dir, port, POLL, lambda: echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop)"))

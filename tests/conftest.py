@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# The template cache's signing key (generator/mkdocs_hooks.py) goes to a folder of the test run, not the home folder.
+# The template cache's signing key (generator/engines/mkdocs/hooks.py) goes to a folder of the test run,
+# not the home folder.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="policygen-tests-cache-")
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.invalid",
            "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.invalid",

@@ -175,7 +175,7 @@ def test_a_new_theme_or_generator_rebuilds_every_site(mini, monkeypatch):
 
 
 def test_the_sites_of_a_brand_go_to_be_built_largest_first(mini, monkeypatch):
-    from generator import sites
+    from generator.engines.mkdocs import sites
 
     mini.edit("content/en/aup.md", "Customers keep their passwords secret.",
               "Customers keep their passwords secret. " + "Write them down nowhere. " * 400)

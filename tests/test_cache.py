@@ -14,13 +14,13 @@ from test_build import tree_hashes
 from test_versions import aup, both, history
 
 from generator import build as build_module
-from generator import sites
 from generator.build import SWAP_MARK, TEMPLATES, BuildOptions, build
 from generator.cache import _reader_from_json
+from generator.engines.mkdocs import sites
+from generator.engines.mkdocs.mkdocs_yml import mkdocs_config
 from generator.errors import BuildError, ContentError
 from generator.history import GitHistory
 from generator.load import load_config
-from generator.render import mkdocs_config
 from generator.versions import VersionReader, found_to_json, read_versions
 
 DAY = dt.date(2026, 12, 31)
@@ -165,7 +165,7 @@ def test_the_warm_up_fills_the_template_cache_and_leaves_nothing_else(mini, tmp_
 
 def test_a_content_error_is_reported_without_a_warm_up_to_wait_for(mini, monkeypatch):
     warmed: list[dict] = []
-    monkeypatch.setattr(build_module, "warm_up", lambda pool, mkdocs, templates: warmed.append(mkdocs))
+    monkeypatch.setattr(sites, "warm_up", lambda pool, mkdocs, templates: warmed.append(mkdocs))
     mini.edit("content/en/aup.md", "## Security {#security}", "## Security")
     with pytest.raises(ContentError):
         build(options(mini, jobs=2))

@@ -18,8 +18,8 @@ import pytest
 from test_cache import DAY, assert_same_as_cold, new_version, options
 
 from generator import build as build_module
-from generator import sites
 from generator.build import build
+from generator.engines.mkdocs import sites
 from generator.errors import ContentError
 from generator.history import GitHistory
 from generator.versions import found_from_json, found_to_json, read_versions, version_from_json, version_to_json
@@ -298,7 +298,8 @@ def test_a_build_that_fails_before_its_sites_ends_its_workers_at_once(mini, monk
 RUNNER = """
 import os, sys, time
 from pathlib import Path
-from generator import cli, sites
+from generator import cli
+from generator.engines.mkdocs import sites
 
 def hang(*_args):  # as _hang: a site build that never ends
     (Path(sys.argv[1]) / str(os.getpid())).touch()
@@ -334,7 +335,7 @@ def test_an_interrupted_build_leaves_no_worker_behind(built, tmp_path, sent, sta
 @pytest.mark.parametrize("content", ["pickle", "a plan of another build", "files not texts"])
 def test_a_worker_builds_nothing_from_a_crafted_plan(tmp_path, payload, content):
     data, marker = payload
-    plan = {"brand": "acme", "lang": "vi", "subdir": "", "files": {"index.md": "# A\n"}, "copies": {}, "mkdocs": {}}
+    plan = {"brand": "acme", "lang": "vi", "subdir": "", "files": {"index.md": "# A\n"}, "copies": {}, "engine": {}}
     handover = tmp_path / "acme.vi.plan.json"
     handover.write_bytes({"pickle": data,
                           "a plan of another build": json.dumps({"tools": "other", "plan": plan}).encode(),
@@ -352,7 +353,7 @@ def test_a_crafted_compiled_template_runs_no_code(built, tmp_path, payload, monk
 
     import jinja2.bccache
 
-    from generator import mkdocs_hooks
+    from generator.engines.mkdocs import hooks as mkdocs_hooks
 
     _data, marker = payload
     files = sorted((built.root / ".site.cache" / "work" / "_jinja").glob("*.cache"))
@@ -372,7 +373,7 @@ def test_a_crafted_compiled_template_runs_no_code(built, tmp_path, payload, monk
 
 
 def test_without_a_place_for_the_key_the_templates_are_not_cached(tmp_path, monkeypatch):
-    from generator import mkdocs_hooks
+    from generator.engines.mkdocs import hooks as mkdocs_hooks
 
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

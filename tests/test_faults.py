@@ -26,7 +26,7 @@ def built(mini, monkeypatch):
 
 
 def mkdocs_running(root):
-    """A build is past planning and inside mkdocs: a kept project has lost its stamp (sites.py)."""
+    """A build is past planning and inside mkdocs: a kept project has lost its stamp (engines/mkdocs/sites.py)."""
     projects = [p for p in root.glob(".site.cache/work/*.*") if (p / "docs").is_dir()]
     return list(root.glob(".site.staging-*")) and any(not (p / "shell.txt").exists() for p in projects)
 

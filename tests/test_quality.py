@@ -175,7 +175,7 @@ class _Navigation(html.parser.HTMLParser):
 
 
 def test_every_page_of_a_site_has_the_same_navigation(sites):
-    """Pages outside the navigation reuse one rendering of it per depth and folder (mkdocs_hooks.py)."""
+    """Pages outside the navigation reuse one rendering of it per depth and folder (engines/mkdocs/hooks.py)."""
     roots = [p.parent for p in sites.rglob("sitemap.xml")]
     assert len(roots) >= 6
     for root in roots:

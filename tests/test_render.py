@@ -90,7 +90,7 @@ def test_template_syntax_error_and_link_to_unpublished_policy(mini):
 
 def test_mkdocs_config_per_language(mini):
     result = plans(mini)
-    vi, en = result[("acme", "vi")].mkdocs, result[("acme", "en")].mkdocs
+    vi, en = result[("acme", "vi")].engine, result[("acme", "en")].engine
     assert vi["site_url"] == "https://acme.example/policies/" and en["site_url"] == "https://acme.example/policies/en/"
     assert vi["theme"]["language"] == "vi" and vi["plugins"] == [{"search": {"lang": ["vi"]}}]
     assert [a["link"] for a in vi["extra"]["alternate"]] == ["", "en/"]

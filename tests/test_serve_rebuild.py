@@ -14,8 +14,9 @@ from conftest import ContentRepo
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from generator.serve import Preview, PreviewServer, preview_options
-from generator.theme_files import ThemeLoader, kept_theme_copies
+from generator.engines.mkdocs.livereload import PreviewServer
+from generator.engines.mkdocs.theme_files import ThemeLoader, kept_theme_copies
+from generator.serve import Preview, preview_options
 
 PRIVACY = "content/{}/acme/privacy.md"
 

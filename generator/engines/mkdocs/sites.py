@@ -35,12 +35,13 @@ from typing import Any
 import orjson
 import yaml
 
-from .errors import BuildError, Problem
-from .render import SitePlan
+from ...errors import BuildError, Problem
+from ...render import SitePlan
+from .. import site_folder
 from .theme_files import untouched
 
 Report = Callable[[str], None]
-HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
+HOOKS = str(Path(__file__).with_name("hooks.py"))
 # mkdocs warns that a dirty build may leave navigation stale; the shell check above rules that out.
 DIRTY_WARNING = "A 'dirty' build is being performed"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -177,7 +178,7 @@ def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools:
     handover = project.with_name(f"{project.name}.plan.json")
     handover.parent.mkdir(parents=True, exist_ok=True)
     plan = {"brand": site.brand, "lang": site.lang, "subdir": site.subdir, "files": site.files, "copies": site.copies,
-            "mkdocs": site.mkdocs}  # JSON, not a pickle: reading it back runs no code
+            "engine": site.engine}  # JSON, not a pickle: reading it back runs no code
     handover.write_bytes(orjson.dumps({"tools": tools, "plan": plan}))
     return handover, project, target, root, tools
 
@@ -198,18 +199,13 @@ def _plan_from_json(data: object, tools: str) -> SitePlan:
         raise ValueError("not a plan of this build")
     plan = data["plan"]
     texts = {"brand", "lang", "subdir"}
-    if type(plan) is not dict or plan.keys() != {*texts, "files", "copies", "mkdocs"} or \
-            any(type(plan[name]) is not str for name in texts) or type(plan["mkdocs"]) is not dict:
+    if type(plan) is not dict or plan.keys() != {*texts, "files", "copies", "engine"} or \
+            any(type(plan[name]) is not str for name in texts) or type(plan["engine"]) is not dict:
         raise ValueError("not a site plan")
     for name in ("files", "copies"):  # keys of JSON objects are always strings
         if type(plan[name]) is not dict or any(type(v) is not str for v in plan[name].values()):
             raise ValueError(f"the plan's {name} are not texts")
     return SitePlan(**plan)
-
-
-def site_folder(root: Path, plan: SitePlan) -> Path:
-    """Where a site's output goes in a site folder or a stage: <brand>/, or <brand>/<lang>/."""
-    return root / plan.brand / plan.subdir if plan.subdir else root / plan.brand
 
 
 def _preload() -> None:
@@ -226,7 +222,7 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
     """
     from mkdocs.exceptions import MkDocsException
 
-    shell = hashlib.sha256((tools + json.dumps(site.mkdocs, sort_keys=True, default=str)).encode()).hexdigest()
+    shell = hashlib.sha256((tools + json.dumps(site.engine, sort_keys=True, default=str)).encode()).hexdigest()
     stamp = project / "shell.txt"
     dirty = stamp.is_file() and stamp.read_text(encoding="utf-8") == shell and (project / "site").is_dir()
     stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the project is not to be trusted: built clean next
@@ -241,7 +237,7 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
         rendered = changed | _indexed(site)
         for rel in rendered:  # mkdocs writes them again
             outputs[rel].unlink(missing_ok=True)
-        _unshare(project / "site", untouched(project / "site", site.mkdocs, outputs, rendered))
+        _unshare(project / "site", untouched(project / "site", site.engine, outputs, rendered))
     _write_config(site, project)
     warnings = _WarningLog()
     try:
@@ -280,13 +276,13 @@ def _unshare(output: Path, untouched: set[Path]) -> None:
 
 
 def template_cache(project: Path) -> Path:
-    """Where the theme's compiled templates are kept, shared by the projects beside `project` (mkdocs_hooks.py)."""
+    """Where the theme's compiled templates are kept, shared by the projects beside `project` (hooks.py)."""
     return project.parent / "_jinja"
 
 
 def _write_config(site: SitePlan, project: Path) -> None:
     """The project's mkdocs.yml: the plan's, with its folders, our hooks and the compiled-template cache."""
-    _write_mkdocs_yml(project, site.mkdocs, template_cache(project))
+    _write_mkdocs_yml(project, site.engine, template_cache(project))
 
 
 def _write_mkdocs_yml(project: Path, mkdocs: dict[str, Any], templates: Path) -> None:
@@ -363,7 +359,7 @@ def _outputs(site: SitePlan, project: Path) -> dict[str, Path]:
     """Where mkdocs writes each docs file of the plan: a page's HTML, or the copy of any other file."""
     from mkdocs.structure.files import File
 
-    directory_urls = bool(site.mkdocs.get("use_directory_urls", True))
+    directory_urls = bool(site.engine.get("use_directory_urls", True))
     return {rel: Path(File(rel, str(project / "docs"), str(project / "site"), directory_urls).abs_dest_path)
             for rel in [*site.files, *site.copies]}
 

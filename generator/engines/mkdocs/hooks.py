@@ -16,7 +16,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.plugins import event_priority
 
-from generator.theme_files import ThemeLoader
+from generator.engines.mkdocs.theme_files import ThemeLoader
 
 
 @event_priority(100)  # before the search plugin's, which makes an environment of its own
@@ -121,7 +121,7 @@ def _translator(env: jinja2.Environment, own: dict[str, str]) -> Callable[[str, 
     """
     @cache
     def translate(language: str, key: str) -> str:
-        if key in own:  # where Material's file is wrong or still English (render.THEME_STRINGS)
+        if key in own:  # where Material's file is wrong or still English (mkdocs_yml.THEME_STRINGS)
             return own[key]
         material: Any = env.get_template(f"partials/languages/{language}.html").module  # Material's macro `t`
         english: Any = env.get_template("partials/languages/en.html").module
@@ -136,7 +136,7 @@ class _Once:
     partials/once.html calls it, where it is defined (under mkdocs), for the styles, config, scripts and
     search blocks. base.html calls it for the navigation of the pages outside it (archived versions,
     changes): no item is theirs, so it differs between them only by its relative links. The navigation
-    holds the home page and the policies' folders (render.mkdocs_config), so those depend only on the
+    holds the home page and the policies' folders (mkdocs_yml.mkdocs_config), so those depend only on the
     depth of the page's URL and its first folder: the key.
     """
 
