@@ -53,7 +53,7 @@ def main() -> None:
         page.goto(f"{url}/voip24h/en/aup/history/")
         page.screenshot(path=SHOTS / "history-en-desktop.png")
         page.close()
-        for query, name in (("so dien thoai", "search-vi-so-dien-thoai"), ("hoà", "search-vi-hoa"),
+        for query, name in (("so dien thoai", "search-vi-so-dien-thoai"), ("mã hoá", "search-vi-ma-hoa"),
                             ("bao mat", "search-vi-no-diacritics")):
             page = browser.new_page()
             page.set_viewport_size({"width": 1280, "height": 900})

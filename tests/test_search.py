@@ -136,3 +136,24 @@ def test_snippets_show_text_not_markup(site, query):
     assert found
     for link in found:
         assert "<" not in link["text"] and ">" not in link["text"] and "&lt;" not in link["text"], link["text"]
+
+
+@pytest.mark.parametrize("query", ["họ tên", "mã hoá"])
+def test_text_that_comes_without_a_key_is_searched(site, query):
+    """A pasted word, a phone keyboard's suggestion or a letter an input method commits fires `input` with no
+    `keyup` (on which alone Material reads the box): the results are still those of the whole text."""
+    base, page = site
+    page.goto(base + "privacy/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("s")
+    meta = "document.querySelector('.md-search-result__meta').textContent.trim()"
+    page.wait_for_function(f"!{meta}.startsWith('Initializing') && !{meta}.startsWith('Đang')", timeout=10000)
+    page.locator("input.md-search__input").focus()
+    page.keyboard.insert_text(query)  # an `input` event, and no key pressed or released
+    words = query.split()
+    page.wait_for_function("n => document.querySelectorAll('.md-search-result mark').length >= n", arg=len(words),
+                           timeout=5000)
+    marks = page.eval_on_selector_all(".md-search-result__item:first-child mark", "m => m.map(e => e.textContent)")
+    page.keyboard.press("Escape")
+    assert {m.lower() for m in marks} >= {"họ" if words[0] == "họ" else "mã"}
+    assert all(m.lower() in {"họ", "tên", "mã", "hóa"} for m in marks), marks

@@ -52,7 +52,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         "extra_css": ["assets/brand.css", "assets/stylesheets/policy.css"] + (["banner/banner.css"] if banner_reopen
                                                                                else []),
         # compare.js is loaded by the one page that uses it, the history (partials/policy-compare.html).
-        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/language.js"]
+        "extra_javascript": ["assets/javascripts/versions.js", "assets/javascripts/language.js",
+                             "assets/javascripts/search-input.js"]
         + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
         # Copies: mkdocs empties the {name: config} entries it reads (and YAML would alias shared ones).
