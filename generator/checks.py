@@ -6,6 +6,7 @@ paragraph by paragraph, and reports findings at the line of the source file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,18 +159,18 @@ def _doubled_words(line: str, lang: str) -> Iterator[Rule]:
 def _brand_rules(line: str, facts: BrandFacts) -> Iterator[Rule]:
     lowered = line.lower()
     for name, other in facts.others.items():
-        for match in re.finditer(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])", lowered):
+        for match in _pattern(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])").finditer(lowered):
             yield (match.start() + 1, "error", f"the {facts.brand} text names another brand, {other} ({name!r})",
                    "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy.",
                    "brand-leak")
     for name in facts.foreign:
-        for match in re.finditer(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered):
+        for match in _pattern(rf"(?<!\w){re.escape(name.lower())}(?!\w)").finditer(lowered):
             yield (match.start() + 1, "error", f"names another company, {name!r}",
                    "This text was probably copied from that company's policy: use {{ brand.name }}.", "brand-leak")
     name = facts.names[0]
     # An address is written as the site writes it (`https://example.com/?ref=acme`): not the brand's name.
     unlinked = URL.sub(lambda m: " " * len(m.group(0)), line)
-    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", unlinked, re.IGNORECASE):
+    for match in _pattern(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", re.IGNORECASE).finditer(unlinked):
         if match.group(0) != name:
             yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
                    f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
@@ -198,7 +199,7 @@ COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]
 
 def _company_names(line: str, facts: BrandFacts) -> Iterator[Rule]:
     """A company name that is not the brand's legal name as spelled in site.yml."""
-    known = {_squash(n) for n in (*facts.names[1:], *facts.others)}
+    known = _known((*facts.names[1:], *facts.others))
     for match in COMPANY.finditer(line):
         found = _squash(match.group(0))
         # Vietnamese names are not capitalized word by word, so the pattern may stop inside a known
@@ -207,6 +208,18 @@ def _company_names(line: str, facts: BrandFacts) -> Iterator[Rule]:
         if not any(found == name or (vietnamese and name.startswith(found)) for name in known):
             yield (match.start() + 1, "warning", f"company name {match.group(0).strip()!r} differs from the legal "
                    f"name in site.yml ({facts.names[1]!r})", "Write {{ brand.legal_name }}.", "legal-name")
+
+
+@functools.cache
+def _pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A brand rule's pattern, compiled once (not looked up in re's cache for every line)."""
+    return re.compile(pattern, flags)
+
+
+@functools.cache
+def _known(names: tuple[str, ...]) -> frozenset[str]:
+    """The squashed company names a brand's text may use (once per brand, not once per line)."""
+    return frozenset(map(_squash, names))
 
 
 def _squash(name: str) -> str:

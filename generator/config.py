@@ -133,7 +133,7 @@ LanguageName = Annotated[str, _display("Language names")]
 
 
 class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Language(_Schema):
