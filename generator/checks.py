@@ -6,6 +6,7 @@ paragraph by paragraph, and reports findings at the line of the source file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,6 +91,18 @@ def check_chunk(chunk: Chunk, facts: BrandFacts | None) -> list[Finding]:
 def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[Rule]:
     if line.lstrip().startswith("```"):
         return
+    yield from _text_rules(line, lang)
+    if facts is not None:
+        yield from _brand_rules(line, facts)
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_rules(line: str, lang: str) -> tuple[Rule, ...]:
+    """The rules that do not depend on the brand, once per line: a shared text's lines recur in every brand."""
+    return tuple(_line_text_rules(line, lang))
+
+
+def _line_text_rules(line: str, lang: str) -> Iterator[Rule]:
     yield from _typed_references(line)
     yield from _debris(line)
     yield from _missing_addresses(line)
@@ -110,8 +123,6 @@ def _line_rules(line: str, lang: str, facts: BrandFacts | None) -> Iterator[Rule
     if lang != "vi" and vietnamese >= 4 and vietnamese * 4 > len(words):
         yield (1, "warning", "Vietnamese text in a text of another language",
                "Translate it, or move it to the Vietnamese file.", "language")
-    if facts is not None:
-        yield from _brand_rules(line, facts)
 
 
 def _typed_references(line: str) -> Iterator[Rule]:
@@ -158,18 +169,18 @@ def _doubled_words(line: str, lang: str) -> Iterator[Rule]:
 def _brand_rules(line: str, facts: BrandFacts) -> Iterator[Rule]:
     lowered = line.lower()
     for name, other in facts.others.items():
-        for match in re.finditer(rf"(?<![\w.]){re.escape(name.lower())}(?![\w])", lowered):
+        for match in _pattern(r"(?<![\w.])", name.lower(), r"(?![\w])").finditer(lowered):
             yield (match.start() + 1, "error", f"the {facts.brand} text names another brand, {other} ({name!r})",
                    "Use {{ brand.name }} / {{ brand.legal_name }}, or move the text to that brand's policy.",
                    "brand-leak")
     for name in facts.foreign:
-        for match in re.finditer(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered):
+        for match in _pattern(r"(?<!\w)", name.lower(), r"(?!\w)").finditer(lowered):
             yield (match.start() + 1, "error", f"names another company, {name!r}",
                    "This text was probably copied from that company's policy: use {{ brand.name }}.", "brand-leak")
     name = facts.names[0]
     # An address is written as the site writes it (`https://example.com/?ref=acme`): not the brand's name.
-    unlinked = URL.sub(lambda m: " " * len(m.group(0)), line)
-    for match in re.finditer(rf"(?<![\w./@]){re.escape(name)}(?![\w@]|\.[a-z])", unlinked, re.IGNORECASE):
+    unlinked = _unlinked(line)
+    for match in _pattern(r"(?<![\w./@])", name, r"(?![\w@]|\.[a-z])", re.IGNORECASE).finditer(unlinked):
         if match.group(0) != name:
             yield (match.start() + 1, "warning", f"the brand is written {match.group(0)!r}",
                    f"Write {{{{ brand.name }}}} ({name}).", "brand-name")
@@ -198,7 +209,7 @@ COMPANY = re.compile(r"(Công ty(?: TNHH| Cổ phần| CP)?(?: [A-ZĐ][\wÀ-ỹ]
 
 def _company_names(line: str, facts: BrandFacts) -> Iterator[Rule]:
     """A company name that is not the brand's legal name as spelled in site.yml."""
-    known = {_squash(n) for n in (*facts.names[1:], *facts.others)}
+    known = _known((*facts.names[1:], *facts.others))
     for match in COMPANY.finditer(line):
         found = _squash(match.group(0))
         # Vietnamese names are not capitalized word by word, so the pattern may stop inside a known
@@ -207,6 +218,24 @@ def _company_names(line: str, facts: BrandFacts) -> Iterator[Rule]:
         if not any(found == name or (vietnamese and name.startswith(found)) for name in known):
             yield (match.start() + 1, "warning", f"company name {match.group(0).strip()!r} differs from the legal "
                    f"name in site.yml ({facts.names[1]!r})", "Write {{ brand.legal_name }}.", "legal-name")
+
+
+@functools.cache
+def _pattern(before: str, name: str, after: str, flags: int = 0) -> re.Pattern[str]:
+    """A brand rule's pattern for a name, compiled once (not escaped and looked up in re's cache for every line)."""
+    return re.compile(before + re.escape(name) + after, flags)
+
+
+@functools.lru_cache(maxsize=16384)
+def _unlinked(line: str) -> str:
+    """The line with its addresses blanked (once per line, not once per brand)."""
+    return URL.sub(lambda m: " " * len(m.group(0)), line)
+
+
+@functools.cache
+def _known(names: tuple[str, ...]) -> frozenset[str]:
+    """The squashed company names a brand's text may use (once per brand, not once per line)."""
+    return frozenset(map(_squash, names))
 
 
 def _squash(name: str) -> str:

@@ -20,7 +20,7 @@ FIX_BASIS = ("Write `basis: consent` (or `contract` / `legal-obligation`, see do
 
 
 class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class BoxSchema(_Schema):

@@ -56,10 +56,36 @@ class Citation:
     key: tuple[str, int, int] | None  # (kind, number, year) of a numbered instrument
 
 
-def citations(line: str, references: References) -> Iterator[Citation]:
-    """Every instrument and listed body a line cites."""
+def citations(line: str, references: References) -> tuple[Citation, ...]:
+    """Every instrument and listed body a line cites (each line once: a shared text recurs in every brand)."""
+    index = _index(references)
+    if line not in index.lines:
+        index.lines[line] = tuple(_citations(line, references, index.numbered))
+    return index.lines[line]
+
+
+@dataclass
+class _Index:
+    """What citations need of one References, worked out once: numbered instruments by key, lines seen."""
+
+    references: References
+    numbered: dict[tuple[str, int, int] | None, str]
+    lines: dict[str, tuple[Citation, ...]]
+
+
+_LAST: list[_Index] = []  # the References of the run (a pydantic model with dicts: not hashable for a cache)
+
+
+def _index(references: References) -> _Index:
+    if not _LAST or _LAST[0].references is not references:
+        numbered = {number_key(e.kind, e.number): i for i, e in references.instruments.items() if e.kind != "body"}
+        _LAST[:] = [_Index(references, numbered, {})]
+    return _LAST[0]
+
+
+def _citations(line: str, references: References, numbered: dict[tuple[str, int, int] | None, str]
+               ) -> Iterator[Citation]:
     folded = fold(line)
-    numbered = {number_key(e.kind, e.number): i for i, e in references.instruments.items() if e.kind != "body"}
     for match in CITATION.finditer(folded):
         key = (KINDS[match.group(1)], int(match.group(3)), int(match.group(4)))
         yield Citation(match.start() + 1, line[match.start():match.end()], numbered.get(key), key)

@@ -33,7 +33,7 @@ TITLE_REFUSED = '<>"'
 class FrontMatterSchema(BaseModel):
     """The front matter fields of a policy file."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, Field(min_length=1)]
     """The document's title."""

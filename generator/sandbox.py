@@ -9,6 +9,7 @@ anything runs, so a template can neither reach Python's internals nor run for lo
 
 from __future__ import annotations
 
+import re
 import traceback
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,8 @@ CONSTRUCTS = {nodes.For: "{% for %}", nodes.Macro: "{% macro %}", nodes.Assign: 
               nodes.CallBlock: "{% call %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
               nodes.Getitem: "[…]", nodes.BinExpr: "arithmetic", nodes.UnaryExpr: "arithmetic",
               nodes.List: "a list", nodes.Dict: "a dict", nodes.Tuple: "a tuple"}
+# `{{ brand.name }}`, most of what policy text holds: filled in without compiling a template (sandbox.render).
+BRAND_VALUE_RE = re.compile(r"\{\{ ?brand\.([a-z_]+) ?\}\}")
 UNKNOWN_HINT = "Use a variable listed in docs/content-format.md (for example {{ brand.name }})."
 HINT = ("Use only {{ brand.… }} values, {% if %}…{% endif %} and the functions listed in "
         "docs/content-format.md.")
@@ -69,6 +72,9 @@ def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str
         raise EditorTemplateError(line, f"the character {what} at column {column} is not allowed",
                                   "Delete it: it is invisible, a control character, or changes the direction of the "
                                   "text.")
+    simple = _brand_values_only(env, source, context)
+    if simple is not None:
+        return simple
     template = _compile(env, source)
     try:
         return template.render(context)
@@ -82,6 +88,26 @@ def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str
         raise EditorTemplateError(1, "the template is nested too deeply", HINT) from None
     except Exception as exc:  # {{ brand.name(1) }}, a wrong filter argument…: the text's error, not ours
         raise EditorTemplateError(_template_line(exc), f"template error: {type(exc).__name__}: {exc}") from None
+
+
+def _brand_values_only(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str | None:
+    """The text Jinja would print for data and `{{ brand.x }}` (x a text) only; None for anything else."""
+    pieces = BRAND_VALUE_RE.split(source)  # data, name, data, name, …, data
+    data, names = pieces[::2], pieces[1::2]
+    if not _plain(env, source) or any(env.variable_start_string in text or text.endswith("{") for text in data):
+        return None  # another expression, or one that begins a brace early (`{{{ brand.name }}`)
+    brand = context.get("brand")
+    found = [brand.get(name) if type(brand) is dict and not hasattr(dict, name) else None for name in names]
+    values = [value for value in found if type(value) is str]
+    if len(values) < len(names):
+        return None  # a missing fact (MissingFact) and anything not text: Jinja reports or prints it
+    return "".join(text + value for text, value in zip(data, [*values, ""], strict=True))
+
+
+def _plain(env: jinja2.Environment, source: str) -> bool:
+    """No statement, comment or line syntax, and no newline that Jinja would normalize."""
+    return not ("\r" in source or env.line_statement_prefix or env.line_comment_prefix
+                or env.block_start_string in source or env.comment_start_string in source)
 
 
 @lru_cache(maxsize=4096)
