@@ -24,7 +24,7 @@ from generator.markdown_checks import check_chunk
 from generator.markdown_ext import converter
 from generator.markup import check_text, clean_html
 from generator.redline import clause_redline
-from generator.render import _page_extensions
+from generator.engines.mkdocs.mkdocs_yml import _page_extensions
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 
