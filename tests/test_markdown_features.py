@@ -19,12 +19,12 @@ from conftest import FIXTURES, ContentRepo
 from generator import markdown_reuse
 from generator.build import BuildOptions, build
 from generator.clause_text import clause_html
+from generator.engines.mkdocs.mkdocs_yml import _page_extensions
 from generator.i18n import gettext_for
 from generator.markdown_checks import check_chunk
 from generator.markdown_ext import converter
 from generator.markup import check_text, clean_html
 from generator.redline import clause_redline
-from generator.engines.mkdocs.mkdocs_yml import _page_extensions
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 
