@@ -7,7 +7,6 @@ the record the next build starts from.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ from .cache import BuildCache, build_date, tools_digest
 from .config import SiteConfig
 from .engines import engine, site_folder
 from .errors import BuildError, Problem
+from .keys import key
 from .pdf import PdfVersion
 from .pdf_build import PdfMaker
 from .prepare import (
@@ -78,7 +78,6 @@ def build(options: BuildOptions, report: Report = lambda _: None) -> list[str]:
         # Only now: an editor's mistake is reported without waiting for the warm-up.
         warm_up(pool, checked.config, options, cache)
         ready = read(checked, options, cache)
-        cache.save_versions(ready.reader)  # a pure result, right whatever becomes of this build
         with _writing(site_dir):
             planned = write(ready, site_dir, cache, pool, last.get("sites", {}), report)
             record = _record(ready, planned, inputs, last.get("sites", {}))
@@ -154,7 +153,9 @@ def write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPoolE
         built = engine().build_sites(_queue(to_queue, site_dir, stage, maker), stage, ready.options.root,
                                      lambda p: cache.project(p.brand, p.lang), cache.tools, pool, report)
         planned = list(to_keep)
-        cache.save_pages(ready.memo)  # the pages rendered while planning, whatever becomes of this build
+        # Pure results, valid whatever becomes of this build; not before the plans, which read the pages' cache.
+        cache.save_versions(ready.reader)
+        cache.save_pages(ready.memo)
         _sites_done(ready, planned, built, stage, cache, maker, report)
         swap(stage, site_dir, sorted(b.brand for b in planned if b.changed))
     finally:
@@ -192,15 +193,10 @@ def _queue(planned: Iterator[BrandPlan], site_dir: Path, stage: Path, maker: Pdf
 
 def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None = None) -> str:
     """Everything a site's output depends on: its pages, its config, `tools`, the build date (sitemap), its PDFs."""
-    digest = hashlib.sha256(f"{tools}\0{build_date()}\0".encode())
-    if pdfs:  # their keys (pdf.PdfVersion.key); a site without PDFs keeps the fingerprint it had
-        digest.update("\0".join(pdfs).encode())
-    for rel, text in sorted(site.files.items()):
-        digest.update(f"{rel}\0{text}\0".encode())
-    for rel, source in sorted(site.copies.items()):
-        digest.update(rel.encode() + (root / source).read_bytes())
-    digest.update(json.dumps(site.engine, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+    files = [part for rel, text in sorted(site.files.items()) for part in (rel, text)]
+    copies = [part for rel, source in sorted(site.copies.items()) for part in (rel, (root / source).read_bytes())]
+    return key(tools, build_date(), str(len(pdfs or ())), *(pdfs or ()), str(len(site.files)), *files,
+               str(len(site.copies)), *copies, json.dumps(site.engine, sort_keys=True, default=str))
 
 
 def _sites_done(ready: Prepared, planned: list[BrandPlan], built: int, stage: Path, cache: BuildCache,

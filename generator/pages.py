@@ -41,7 +41,7 @@ class BrandSources:
     brand: str
     timelines: dict[Key, Timeline]
     as_of: dt.date
-    pages: jinja2.Environment  # our page templates (render.page_environment)
+    pages: jinja2.Environment  # our page templates (jinja_envs.page_templates)
     theme_dir: str
     _: KW_ONLY
     strict: bool = False  # the engine's warnings fail the build

@@ -12,12 +12,14 @@ from typing import Any
 
 import jinja2
 
+from . import keys
 from .assemble import Publication, assemble
 from .banner import banner_css, banner_json
 from .cache import BuildCache, pdf_tools_digest
 from .config import SiteConfig
 from .consent import Snippet, snippets
 from .errors import Collector, ConfigError, ContentError, Problem
+from .jinja_envs import page_templates
 from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording
 from .memo import Memos
@@ -27,7 +29,7 @@ from .pdf import PACKAGES as PDF_PACKAGES
 from .pdf import SOURCES as PDF_SOURCES
 from .pdf import PdfVersion, pdf_versions
 from .release import Release, published
-from .render import SitePlan, page_environment
+from .render import SitePlan
 from .rules import content_findings, refuse_findings
 from .versions import (
     Key,
@@ -176,8 +178,8 @@ def read(checked: Checked, options: BuildOptions, cache: BuildCache | None = Non
     banners = _banners(config, brands, load_banner_wording(config, options.root / "content", options.root), lines,
                        as_of, errors)
     errors.raise_if_any(ContentError)
-    pages = page_environment(TEMPLATES / "page")
-    salt = hashlib.sha256((options.root / "site.yml").read_bytes()).hexdigest()
+    pages = page_templates(TEMPLATES / "page")
+    salt = keys.key((options.root / "site.yml").read_bytes())
     memo = cache.pages(salt) if cache else Memos(lambda _brand: {}, salt)
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
