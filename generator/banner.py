@@ -9,9 +9,10 @@ from typing import Any
 from .config import BannerDef, SiteConfig
 from .consent import LINK
 from .errors import Collector
+from .jinja_envs import editor_sandbox
 from .model import BannerWording
 from .render import brand_values, language_url, readable_colour
-from .sandbox import EditorTemplateError, render, sandbox
+from .sandbox import EditorTemplateError, render
 from .versions import Key, Timeline
 
 UI_KEYS = ("title", "accept", "reject", "save", "reopen")
@@ -76,7 +77,7 @@ def _rendered(config: SiteConfig, brand_id: str, lang: str, wording: BannerWordi
     rendered, failed = {}, False
     for key, text in wording.texts.items():
         try:
-            rendered[key] = render(sandbox(), text, values)
+            rendered[key] = render(editor_sandbox(), text, values)
         except EditorTemplateError as exc:
             failed = True
             errors.add(wording.path, wording.lines.get(key, 1) + exc.line - 1, f"banner wording: {exc.message}",

@@ -8,10 +8,9 @@ Only `build` uses this module.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ import orjson
 
 from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
+from .keys import key
 from .memo import Memos
 from .versions import VersionReader, found_from_json, found_to_json
 
@@ -38,24 +38,24 @@ def tools_digest() -> str:
 
     Read once per build, not once per site.
     """
-    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
-    for name in PACKAGES:
-        digest.update(f"{name}={_version(name)}\0".encode())
-    for folder in (ROOT / "templates", ROOT / "generator"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix not in (".pyc", ".mo"):
-                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    paths = [path for folder in (ROOT / "templates", ROOT / "generator") for path in sorted(folder.rglob("*"))
+             if path.is_file() and path.suffix not in (".pyc", ".mo")]
+    return _tools_key(paths, PACKAGES)
 
 
 def pdf_tools_digest(sources: tuple[Path, ...], packages: tuple[str, ...]) -> str:
     """What every PDF depends on besides its version's values: its template, stylesheet, code and packages."""
-    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
-    for name in packages:
-        digest.update(f"{name}={_version(name)}\0".encode())
-    for path in sources:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return _tools_key(sources, packages)
+
+
+def _tools_key(paths: Iterable[Path], packages: Iterable[str]) -> str:
+    """The key of code and templates: this cache format, Python's and the packages' versions, the files."""
+    return key(f"{FORMAT} {sys.version}", *(f"{name}={_version(name)}" for name in packages), *_files(ROOT, paths))
+
+
+def _files(root: Path, paths: Iterable[Path]) -> list[str | bytes]:
+    """Each file's path (from `root`) and bytes, as parts of a key."""
+    return [part for path in paths for part in (str(path.relative_to(root)), path.read_bytes())]
 
 
 def build_date() -> str:
@@ -104,14 +104,10 @@ class BuildCache:
             head = GitHistory(root).tips()
         except BuildError:
             return None
-        digest = hashlib.sha256(f"{self.tools}\0{settings}\0{build_date()}\0{head}\0".encode())
         paths = [root / "site.yml", root / LOCK_FILE, *sorted((root / "content").rglob("*")),
                  *sorted((root / "legal").glob("*.yml")),
                  *(root / c for c in copies)]
-        for path in paths:
-            if path.is_file():
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()
+        return key(self.tools, settings, build_date(), head, *_files(root, [p for p in paths if p.is_file()]))
 
     def versions(self, history: GitHistory, until: str) -> VersionReader:
         """The versions in the history up to `until` ("": none): the last build's walk, carried on from there."""

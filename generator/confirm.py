@@ -16,8 +16,8 @@ from jinja2 import nodes
 
 from .config import SiteConfig
 from .findings import Finding
+from .jinja_envs import editor_sandbox
 from .model import Content, Document, FrontMatter, Resolved
-from .sandbox import sandbox
 from .yamlsrc import YamlDoc
 
 FIELDS = frozenset(FrontMatter.__dataclass_fields__)  # front matter fields a `confirm:` key may name
@@ -71,7 +71,7 @@ def inline_markers(source: str) -> list[tuple[int, str]]:
     if "confirm" not in source:
         return []
     try:
-        tree = sandbox(comments=True).parse(source)
+        tree = editor_sandbox(comments=True).parse(source)
     except jinja2.TemplateSyntaxError:
         return []  # the render reports it
     return [(call.lineno, _argument(call)) for call in tree.find_all(nodes.Call)

@@ -13,9 +13,10 @@ from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .errors import Collector
+from .jinja_envs import editor_sandbox
 from .model import Wording
 from .render import brand_values, language_url
-from .sandbox import EditorTemplateError, render, sandbox
+from .sandbox import EditorTemplateError, render
 from .versions import Key, Timeline, Version
 
 LINK = "\x00"  # marks a policy link inside a rendered label: \x00policy-id\x00
@@ -76,7 +77,7 @@ class Snippet:
 def snippets(config: SiteConfig, brand_id: str, lang: str, wording: Wording, timelines: dict[Key, Timeline],
              as_of: dt.date, errors: Collector) -> list[Snippet]:
     """Every form's snippet for one brand and language; problems (unknown purposes, links) go to errors."""
-    env = sandbox()
+    env = editor_sandbox()
     result = []
     for form_id, form in config.brands[brand_id].forms.items():
         purposes = []

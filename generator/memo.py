@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any
+
+from . import keys
 
 
 class Memo:
@@ -16,7 +17,7 @@ class Memo:
 
     def get(self, parts: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
         """The value made from `parts`: the stored one if there is one, else `make()`."""
-        key = hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = keys.key(repr(parts))
         if key not in self.used:
             self.used[key] = self.stored[key] if key in self.stored else make()
         return self.used[key]

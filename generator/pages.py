@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -33,11 +33,31 @@ from .versions import Key, Timeline, Version
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
 
 
-def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline], as_of: dt.date,
-               pages: jinja2.Environment, theme_dir: str, strict: bool, drafts: bool,
-               consent: dict[str, list[Snippet]], sri: str, banner: dict[str, Any] | None = None,
-               memo: Memo | None = None, pdfs: bool = False) -> list[SitePlan]:
-    """Plans for every language of one brand (`pdfs`: the history pages link each version's PDF)."""
+@dataclass(frozen=True)
+class BrandSources:
+    """What one brand's sites are made from."""
+
+    config: SiteConfig
+    brand: str
+    timelines: dict[Key, Timeline]
+    as_of: dt.date
+    pages: jinja2.Environment  # our page templates (jinja_envs.page_templates)
+    theme_dir: str
+    _: KW_ONLY
+    strict: bool = False  # the engine's warnings fail the build
+    drafts: bool = False  # unreleased text at the plain URLs
+    consent: dict[str, list[Snippet]] = field(default_factory=dict)  # by language
+    sri: str = ""  # the consent script's integrity value
+    banner: dict[str, Any] | None = None
+    memo: Memo | None = None
+    pdfs: bool = False  # the history pages link each version's PDF
+
+
+def plan_brand(source: BrandSources) -> list[SitePlan]:
+    """Plans for every language of one brand."""
+    config, brand_id, timelines, as_of = source.config, source.brand, source.timelines, source.as_of
+    pages = source.pages
+    consent, banner, drafts, memo, pdfs = source.consent, source.banner, source.drafts, source.memo, source.pdfs
     plans, heads = [], {}
     consent_manifest = manifest(config, brand_id, consent, timelines, as_of) if consent else ""
     for lang in config.brand_languages(brand_id):
@@ -54,14 +74,15 @@ def plan_brand(config: SiteConfig, brand_id: str, timelines: dict[Key, Timeline]
             for p, v in shown.items()], has_consent=bool(consent.get(lang)))
         files["feed.xml"] = feed(ui, timelines)
         if consent.get(lang):
-            files.update(consent_files(ui, consent[lang], consent_manifest, sri, as_of, banner))
+            files.update(consent_files(ui, consent[lang], consent_manifest, source.sri, as_of, banner))
         if banner:
             files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
         files.update(_look(config, brand_id))
         reopen = banner["reopen"][lang] if banner else ""
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
         plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, picture_copies(config.brands[brand_id]),
-                              engine().site_config(config, brand_id, lang, theme_dir, strict, reopen)))
+                              engine().site_config(config, brand_id, lang, source.theme_dir, source.strict,
+                                                   reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
     return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)

@@ -7,7 +7,6 @@ so the same version always makes the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -18,10 +17,12 @@ import jinja2
 from babel.core import Locale
 from markupsafe import Markup
 
+from . import keys
 from .config import SiteConfig
 from .i18n import _, gettext_for, long_date
+from .jinja_envs import page_templates
 from .markdown_ext import BODY_CLASS, converter
-from .render import MARKDOWN_EXTENSIONS, language_url, page_environment
+from .render import MARKDOWN_EXTENSIONS, language_url
 from .versions import Key, Timeline
 
 HERE = Path(__file__).resolve().parent
@@ -66,7 +67,7 @@ class PdfVersion:
 
     def key(self, tools: str) -> str:
         """The cache key of its PDF: this version's values and the tools' digest."""
-        return hashlib.sha256(f"{tools}\0{self!r}".encode()).hexdigest()
+        return keys.key(tools, repr(self))
 
 
 def pdf_name(policy: str, version_id: str) -> str:
@@ -129,7 +130,7 @@ def _converter(lang: str) -> Any:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return page_environment(FOLDER)  # .html.j2: autoescaped
+    return page_templates(FOLDER)  # .html.j2: autoescaped
 
 
 @cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,9 +15,10 @@ from .config import SiteConfig
 from .confirm import confirm
 from .errors import Collector
 from .i18n import gettext_for
-from .markup import check_text, escape_markdown
+from .jinja_envs import editor_sandbox
+from .markup import check_text
 from .model import Resolved
-from .sandbox import EditorTemplateError, render, sandbox
+from .sandbox import EditorTemplateError, render
 
 # What makes a chunk a template for content_environment() (its comments are {## ##}); "\r" is normalized.
 JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
@@ -49,22 +49,9 @@ class MissingFact(jinja2.StrictUndefined):
         return False
 
 
-def page_environment(folder: Path) -> jinja2.Environment:
-    """The one environment of our own page templates (`templates/page/`): Markdown, HTML and XML autoescaped.
-
-    Editors' values reach the pages as text, never as markup; a title or summary that a template puts
-    into Markdown goes through `md_text` first. Editors' own templates run in `content_environment()`.
-    """
-    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
-                               autoescape=jinja2.select_autoescape(("md.j2", "html.j2", "xml.j2"), default=False),
-                               keep_trailing_newline=True)
-    pages.filters["md_text"] = escape_markdown
-    return pages
-
-
 def content_environment() -> jinja2.Environment:
     """The sandbox policy text is rendered in (undefined names are errors); one per process."""
-    return sandbox(comments=True)
+    return editor_sandbox(comments=True)
 
 
 def brand_values(config: SiteConfig, brand_id: str, lang: str) -> dict[str, Any]:

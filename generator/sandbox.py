@@ -50,20 +50,18 @@ class EditorTemplateError(Exception):
 class EditorSandbox(ImmutableSandboxedEnvironment):
     """A sandbox with nothing in it but what the caller passes to `render`."""
 
-    def __init__(self, comments: bool = False) -> None:
-        # In policy text `{#id}` marks clause ids, so Jinja comments are `{## … ##}` there.
-        options = {"comment_start_string": "{##", "comment_end_string": "##}"} if comments else {}
-        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                         **options)
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)  # jinja_envs.editor_sandbox's: escaping and undefined names are decided there
         self.globals.clear()
         self.filters = {name: self.filters[name] for name in FILTERS}
         self.tests = {name: self.tests[name] for name in ("defined", "undefined", "none", "string")}
 
 
-@lru_cache(maxsize=2)
 def sandbox(comments: bool = False) -> EditorSandbox:
-    """The sandbox (one per process and comment syntax)."""
-    return EditorSandbox(comments)
+    """The sandbox (one per process and comment syntax): `jinja_envs.editor_sandbox`."""
+    from .jinja_envs import editor_sandbox  # it imports this module
+
+    return editor_sandbox(comments)
 
 
 def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from . import keys
 from .assemble import Publication, resolve
 from .config import SiteConfig, parse_config
 from .diff import Section, sections
@@ -68,7 +69,7 @@ class Version:
     @cached_property
     def digest(self) -> str:
         """A hash of everything its pages are made of: text, front matter, outline (keys the page cache)."""
-        return hashlib.sha256(repr((self.key, self.meta, self.outline, self.draft, self.sha256)).encode()).hexdigest()
+        return keys.key(repr((self.key, self.meta, self.outline, self.draft, self.sha256)))
 
 
 @dataclass(frozen=True)

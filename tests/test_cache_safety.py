@@ -18,6 +18,7 @@ import pytest
 from test_cache import DAY, assert_same_as_cold, new_version, options
 
 from generator import build as build_module
+from generator import prepare as prepare_module
 from generator.build import build
 from generator.engines.mkdocs import sites
 from generator.errors import ContentError
@@ -280,13 +281,13 @@ def test_a_build_that_fails_before_its_sites_ends_its_workers_at_once(mini, monk
     monkeypatch.setenv("POLICYGEN_TEST_STARTED", str(started))
     monkeypatch.setattr(sites, "_preload", _slow_preload)  # the workers are busy importing mkdocs
     mini.edit("content/en/aup.md", "## Security {#security}", "## Security")
-    real = build_module.load_content
+    real = prepare_module.load_content
 
     def load_content(*args):  # once both workers are busy
         _wait_for(started)
         return real(*args)
 
-    monkeypatch.setattr(build_module, "load_content", load_content)
+    monkeypatch.setattr(prepare_module, "load_content", load_content)
     before, begun = _children(os.getpid()), time.monotonic()
     with pytest.raises(ContentError):
         build(options(mini, jobs=2))

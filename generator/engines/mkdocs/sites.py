@@ -17,7 +17,6 @@ of its own (`_unshare`): the published site never changes under a later build.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import logging
 import os
@@ -36,6 +35,7 @@ import orjson
 import yaml
 
 from ...errors import BuildError, Problem
+from ...keys import key
 from ...render import SitePlan
 from .. import site_folder
 from .theme_files import untouched
@@ -222,7 +222,7 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
     """
     from mkdocs.exceptions import MkDocsException
 
-    shell = hashlib.sha256((tools + json.dumps(site.engine, sort_keys=True, default=str)).encode()).hexdigest()
+    shell = key(tools, json.dumps(site.engine, sort_keys=True, default=str))
     stamp = project / "shell.txt"
     dirty = stamp.is_file() and stamp.read_text(encoding="utf-8") == shell and (project / "site").is_dir()
     stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the project is not to be trusted: built clean next
