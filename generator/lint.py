@@ -14,6 +14,7 @@ from .config import SiteConfig
 from .errors import Collector, ConfigError, ContentError, PolicygenError
 from .findings import Finding, from_problem
 from .history import GitHistory, Snapshot, tree_at
+from .jinja_envs import editor_sandbox
 from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording, place_of
 from .markers import digest, reviewed_digests, strip_markers
@@ -21,7 +22,7 @@ from .parse import parse_document
 from .release import published_texts
 from .render import brand_values, content_environment, render_chunks
 from .rules import content_findings
-from .sandbox import EditorTemplateError, render, sandbox
+from .sandbox import EditorTemplateError, render
 from .version_ids import VIETNAM
 from .versions import Key, Version, texts_at
 
@@ -95,7 +96,7 @@ def _any_policy(policy_id: str = "") -> str:
 
 def _render_wording(path: str, line: int, text: str, values: dict[str, Any], errors: Collector) -> None:
     try:
-        render(sandbox(), text, values)
+        render(editor_sandbox(), text, values)
     except EditorTemplateError as exc:
         errors.add(path, line + exc.line - 1, exc.message, exc.hint)
 

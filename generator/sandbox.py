@@ -57,13 +57,6 @@ class EditorSandbox(ImmutableSandboxedEnvironment):
         self.tests = {name: self.tests[name] for name in ("defined", "undefined", "none", "string")}
 
 
-def sandbox(comments: bool = False) -> EditorSandbox:
-    """The sandbox (one per process and comment syntax): `jinja_envs.editor_sandbox`."""
-    from .jinja_envs import editor_sandbox  # it imports this module
-
-    return editor_sandbox(comments)
-
-
 def render(env: jinja2.Environment, source: str, context: dict[str, Any]) -> str:
     """Render an editor's template; any problem is a EditorTemplateError at its line, never an exception of Python's."""
     for line, column, what in bad_characters(source):

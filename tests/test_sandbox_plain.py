@@ -8,8 +8,9 @@ import jinja2
 import pytest
 
 from generator import sandbox as sandbox_module
+from generator.jinja_envs import editor_sandbox
 from generator.render import MissingFact, content_environment
-from generator.sandbox import EditorTemplateError, _brand_values_only, render, sandbox
+from generator.sandbox import EditorTemplateError, _brand_values_only, render
 
 BRAND = {"id": "acme", "name": "ACME", "website": "https://acme.example", "services": ["hosting"],
          "hotline": MissingFact(hint="no hotline"), "items": "not a method"}
@@ -33,7 +34,7 @@ def _rendered(env: jinja2.Environment, source: str) -> tuple[str, ...]:
 @pytest.mark.parametrize("comments", [True, False])
 @pytest.mark.parametrize("source", SOURCES)
 def test_same_text_as_jinja(source: str, comments: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    env = content_environment() if comments else sandbox()
+    env = content_environment() if comments else editor_sandbox()
     ours = _rendered(env, source)
     monkeypatch.setattr(sandbox_module, "_brand_values_only", lambda *args: None)  # Jinja for everything
     assert ours == _rendered(env, source)
