@@ -112,7 +112,7 @@ def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: boo
     if todo or references:
         _legal_lists(ctx, root, todo, references)
         return
-    options = CheckOptions(root=root, base=base, history=not no_history, publishing=_publishing(root))
+    options = CheckOptions(root=root, base=base, history=not no_history)
     findings = _run(ctx, lambda: run_check(options), None)
     output = {"text": lambda f: as_text(f, sys.stdout.isatty()), "github": as_github, "json": as_json}[fmt]
     click.echo(output(findings), nl=False)
@@ -248,21 +248,13 @@ def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool) -
     """`check --todo` (gaps by brand) and `check --references` (citations legal has not listed)."""
     from .confirm import todo_report
     from .legal import legal_at
-    from .load import load_config
 
-    report = _run(ctx, lambda: legal_at(root, _publishing(root)), None)
+    config, report = _run(ctx, lambda: legal_at(root), None)
     if todo:
-        click.echo(todo_report(report.gaps, _run(ctx, lambda: load_config(root / "site.yml", root), None)), nl=False)
+        click.echo(todo_report(report.gaps, config), nl=False)
     if references:
         click.echo("".join(f"{f}\n" for f in report.unknown) or "Every cited instrument is in "
                    "legal/references.yml.\n", nl=False)
-
-
-def _publishing(root: Path) -> bool:
-    """Whether the repository is on the publishing branch's line (site.yml `publishing_branch`)."""
-    from .release import on_publishing_branch
-
-    return on_publishing_branch(root)
 
 
 T = TypeVar("T")

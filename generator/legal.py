@@ -45,11 +45,12 @@ def legal_check(root: Path, config: SiteConfig, content: Content, publication: P
     return LegalReport(sorted(set(findings)), found, strays)
 
 
-def legal_at(root: Path, publishing: bool) -> LegalReport:
-    """The legal checks of the repository at `root`, loading it (for the build)."""
+def legal_at(root: Path) -> tuple[SiteConfig, LegalReport]:
+    """The repository's site.yml and legal findings, for `check --todo` and `--references` (neither list
+    depends on the branch: only a gap's severity does, so they are read as off the publishing branch)."""
     config = load_config(root / "site.yml", root)
     content = load_content(config, root / "content", root)
-    return legal_check(root, config, content, assemble(config, content), publishing)
+    return config, legal_check(root, config, content, assemble(config, content), False)
 
 
 def _lines(config: SiteConfig, publication: Publication, rendered: dict[Key, tuple[str, ...]]

@@ -19,7 +19,7 @@ from .legal import legal_check
 from .load import load_banner_wording, load_config, load_content, load_wording, place_of
 from .markers import digest, reviewed_digests, strip_markers
 from .parse import parse_document
-from .release import published_texts
+from .release import on_publishing_branch, published_texts
 from .render import brand_values, content_environment, render_chunks
 from .rules import content_findings
 from .sandbox import EditorTemplateError, render
@@ -34,7 +34,8 @@ class CheckOptions:
     root: Path
     base: str | None = "HEAD"  # the revision versions are compared with; None: skip that check
     history: bool = True  # per-clause translation staleness from git
-    publishing: bool = False  # on the publishing branch: gaps of brands that require confirmed facts are errors
+    # On the publishing branch gaps of brands that require confirmed facts are errors; None: ask git.
+    publishing: bool | None = None
 
 
 def run_check(options: CheckOptions) -> list[Finding]:
@@ -54,7 +55,9 @@ def run_check(options: CheckOptions) -> list[Finding]:
     findings = set(content_findings(config, publication, chunks, None, root))
     findings |= {from_problem(p, "template") for p in errors.problems}
     try:  # gaps to confirm, law that has changed, required topics, the banner's policy (legal.py)
-        findings |= set(legal_check(root, config, content, publication, options.publishing, chunks).findings)
+        publishing = (on_publishing_branch(root, config.publishing_branch) if options.publishing is None
+                      else options.publishing)
+        findings |= set(legal_check(root, config, content, publication, publishing, chunks).findings)
     except ContentError as exc:
         findings |= {from_problem(p, "legal-data") for p in exc.problems}
     if options.history and not errors.problems:

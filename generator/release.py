@@ -17,7 +17,6 @@ from .assemble import Publication
 from .cache import BuildCache
 from .errors import BuildError, PolicygenError, Problem
 from .history import LOCK_FILE, RESTORE, GitHistory, Line, parse_lock, read_lock, tree_at, write_lock
-from .load import load_config
 from .version_ids import settle_ids
 from .versions import Key, Version, VersionReader, check_record, texts_at
 
@@ -160,10 +159,9 @@ def _stray(keys: set[str], branch: str) -> list[Problem]:
                     f"(git checkout {branch} -- {LOCK_FILE}).") for key in sorted(keys)]
 
 
-def on_publishing_branch(root: Path) -> bool:
-    """Whether the checkout is on the publishing branch's line: its gaps to confirm may then be errors."""
+def on_publishing_branch(root: Path, branch: str) -> bool:
+    """Whether the checkout is on `branch`'s first-parent line: its gaps to confirm may then be errors."""
     try:
-        branch = load_config(root / "site.yml", root).publishing_branch
         return GitHistory(root).line(branch).publishing
     except PolicygenError:
         return False  # no such branch (yet) or no history: `build` says what is wrong; `check` is not publishing

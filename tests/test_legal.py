@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,13 @@ def test_unconfirmed_facts_warn_and_are_errors_on_the_publishing_branch_when_req
     assert {f.severity for f in legal(mini.root, publishing=True)} == {"error"}
     with pytest.raises(ContentError, match=r"to confirm: brands\.beta\.website"):  # the build on main stops too
         build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1))
+    asked = CheckOptions(root=mini.root, base=None, history=False)  # as `policygen check` runs: git says where
+    assert {f.severity for f in run_check(asked) if f.rule == "confirm"} == {"error"}  # on main
+    subprocess.run(["git", "checkout", "-q", "-b", "proposal"], cwd=mini.root, check=True)
+    mini.commit("A proposal")
+    assert {f.severity for f in run_check(asked) if f.rule == "confirm"} == {"warning"}  # off main's line
+    for back in (["checkout", "-q", "main"], ["checkout", "-q", "proposal", "--", "."], ["reset", "-q"]):
+        subprocess.run(["git", *back], cwd=mini.root, check=True)  # main again, with the edits uncommitted
     mini.edit("site.yml", "[website, legal_name.vi]", "[webiste, legal_name.fr]")
     assert [f.message for f in legal(mini.root) if f.severity == "error"] == [
         "`unconfirmed:` names 'legal_name.fr', which brand 'beta' does not set",
@@ -134,7 +142,7 @@ def test_outdated_law_is_found_in_both_languages_with_or_without_diacritics(mini
          "91/2020/NĐ-CP (since 2020-10-01)"),
         ("content/vi/aup.md", 7, "'Nghị định số 90/2008/NĐ-CP': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
          "91/2020/NĐ-CP (since 2020-10-01)")]
-    unknown = legal_at(mini.root, False).unknown
+    unknown = legal_at(mini.root)[1].unknown
     assert [f.message for f in unknown] == ["'Decree No. 12/2019/ND-CP' (decree 12/2019) is not in "
                                             "legal/references.yml"]
     listed = CliRunner().invoke(main, ["check", "--references", "--root", str(mini.root)])
@@ -225,7 +233,7 @@ def test_the_company_content_reports_exactly_what_the_review_found() -> None:
     assert {f.severity for f in found} == {"warning"}
     assert {_key(f) for f in found} == EXPECTED
     assert len(found) == len(EXPECTED)
-    assert legal_at(ROOT, False).unknown == []
+    assert legal_at(ROOT)[1].unknown == []
 
 
 def _without_markers(text: str) -> str:
