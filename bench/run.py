@@ -57,7 +57,7 @@ def markdown_floor(pages: list[tuple[str, str]]) -> float:
     """Python-Markdown alone on every output page, one process, configured as the sites are: the floor."""
     start = time.perf_counter()
     for path, text in pages:
-        converter(path.split("/")[1], MARKDOWN_EXTENSIONS).convert(text.split("---\n", 2)[-1])
+        converter(path.split("/")[1], MARKDOWN_EXTENSIONS).convert(text)
     return time.perf_counter() - start
 
 
@@ -68,7 +68,7 @@ def earlier_floor(pages: list[tuple[str, str]]) -> float:
         md = markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "toc",
                                            PolicyExtension(lang="vi")])
         md.preprocessors.deregister("policy_redline")
-        md.convert(text.split("---\n", 2)[-1])
+        md.convert(text)
     return time.perf_counter() - start
 
 
@@ -103,8 +103,8 @@ def measure(args: argparse.Namespace, versions: int, work: Path) -> dict[str, fl
     repo = make_repo(work / f"repo-{versions}", args.brands, args.policies, versions)
     options = BuildOptions(root=repo, site_dir=work / f"site-{versions}", record=False)
     result = plan(options)
-    pages = [(f"{site.brand}/{site.lang}/{path}", text) for site in result.sites
-             for path, text in site.files.items() if path.endswith(".md")]
+    pages = [(f"{site.brand}/{site.lang}/{path}", page.markdown) for site in result.sites
+             for path, page in site.pages.items()]
     def fresh_clone() -> None:  # no site and no cache; deleting them is not part of the build
         shutil.rmtree(options.site_dir, ignore_errors=True)
         shutil.rmtree(options.site_dir.with_name(f".{options.site_dir.name}.cache"), ignore_errors=True)

@@ -18,6 +18,8 @@ from itertools import tee
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .cache import BuildCache, build_date, tools_digest
 from .config import SiteConfig
 from .engines import engine, site_folder
@@ -38,7 +40,7 @@ from .prepare import (
     today,
 )
 from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
-from .render import SitePlan
+from .site.model import Site
 
 __all__ = ["SWAP_MARK", "TEMPLATES", "BuildOptions", "Plan", "Prepared", "build", "fingerprint", "plan", "prepare",
            "subresource_integrity", "today"]
@@ -50,7 +52,7 @@ class BrandPlan:
     """One brand's sites as planned: their fingerprints and PDFs, and those that need building."""
 
     brand: str
-    sites: list[SitePlan]
+    sites: list[Site]
     prints: dict[str, str]  # each site's fingerprint, by brand/lang
     pdfs: dict[str, dict[str, PdfVersion]]  # each site's PDFs by cache key, by lang
     unchanged: frozenset[str]  # the languages whose last output can be reused
@@ -176,7 +178,7 @@ def plan_brands(ready: Prepared, site_dir: Path, last: dict[str, str], tools: st
         yield BrandPlan(brand, sites, prints, pdfs, unchanged)
 
 
-def _queue(planned: Iterator[BrandPlan], site_dir: Path, stage: Path, maker: PdfMaker) -> Iterator[SitePlan]:
+def _queue(planned: Iterator[BrandPlan], site_dir: Path, stage: Path, maker: PdfMaker) -> Iterator[Site]:
     """What the engine builds, brand by brand: the changed sites, largest first, each brand's PDFs queued behind.
 
     An unchanged site of a changed brand is hard-linked into the stage instead (built if its output is gone).
@@ -191,12 +193,15 @@ def _queue(planned: Iterator[BrandPlan], site_dir: Path, stage: Path, maker: Pdf
             maker.make(brand.brand)  # queued behind its sites, made while the next brands are planned
 
 
-def fingerprint(site: SitePlan, root: Path, tools: str, pdfs: list[str] | None = None) -> str:
+def fingerprint(site: Site, root: Path, tools: str, pdfs: list[str] | None = None) -> str:
     """Everything a site's output depends on: its pages, its config, `tools`, the build date (sitemap), its PDFs."""
+    pages = [part for rel, page in sorted(site.pages.items())
+             for part in (rel, orjson.dumps(page.data(), option=orjson.OPT_SORT_KEYS))]
     files = [part for rel, text in sorted(site.files.items()) for part in (rel, text)]
     copies = [part for rel, source in sorted(site.copies.items()) for part in (rel, (root / source).read_bytes())]
-    return key(tools, build_date(), str(len(pdfs or ())), *(pdfs or ()), str(len(site.files)), *files,
-               str(len(site.copies)), *copies, json.dumps(site.engine, sort_keys=True, default=str))
+    return key(tools, build_date(), str(len(pdfs or ())), *(pdfs or ()), str(len(site.pages)), *pages,
+               str(len(site.files)), *files, str(len(site.copies)), *copies,
+               json.dumps(site.engine, sort_keys=True, default=str))
 
 
 def _sites_done(ready: Prepared, planned: list[BrandPlan], built: int, stage: Path, cache: BuildCache,
@@ -217,12 +222,12 @@ def _sites_done(ready: Prepared, planned: list[BrandPlan], built: int, stage: Pa
     ready.release.save(ready.options.root)
 
 
-def _size(site: SitePlan) -> int:
+def _size(site: Site) -> int:
     """How much a site's mkdocs run has to convert: the length of its pages' Markdown."""
-    return sum(len(text) for rel, text in site.files.items() if rel.endswith(".md"))
+    return sum(len(page.markdown) for page in site.pages.values())
 
 
-def _reuse(site: SitePlan, site_dir: Path, stage: Path, sites: list[SitePlan]) -> bool:
+def _reuse(site: Site, site_dir: Path, stage: Path, sites: list[Site]) -> bool:
     """Hard-link an unchanged site's last output into the stage; False if it is not there."""
     source = site_folder(site_dir, site)
     if not source.is_dir():

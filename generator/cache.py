@@ -21,6 +21,7 @@ from .errors import BuildError
 from .history import LOCK_FILE, GitHistory
 from .keys import key
 from .memo import Memos
+from .site.model import Page
 from .versions import VersionReader, found_from_json, found_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,16 +222,18 @@ def _reader_from_json(data: dict[str, Any]) -> VersionReader:
     return reader
 
 
-def _pages_from_json(data: dict[str, Any]) -> tuple[str, dict[str, str | tuple[str, str]]]:
-    """(salt, pages): each page a text, or a pair of texts (a notice's text and HTML)."""
+def _pages_from_json(data: dict[str, Any]) -> tuple[str, dict[str, str | tuple[str, str] | dict[str, Any]]]:
+    """(salt, pages): each a text (a JSON file), a pair of texts (a notice's text and HTML), or a page's data."""
     if data.keys() != {"salt", "pages"} or type(data["salt"]) is not str or type(data["pages"]) is not dict:
         raise ValueError("not a pages cache")
     return data["salt"], {key: _page(value) for key, value in data["pages"].items()}
 
 
-def _page(value: object) -> str | tuple[str, str]:
+def _page(value: object) -> str | tuple[str, str] | dict[str, Any]:
     if type(value) is str:
         return value
     if type(value) is list and len(value) == 2 and all(type(v) is str for v in value):
         return value[0], value[1]
-    raise ValueError("a page is a text or a pair of texts")
+    if type(value) is dict:
+        return Page.from_data(value).data()  # checked here: a cache that fails to load is rebuilt, not trusted
+    raise ValueError("a page is a text, a pair of texts or a page's data")

@@ -27,7 +27,8 @@ from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .memo import Memo
 from .pdf import pdf_name
-from .render import SitePlan, brand_css, brand_values, language_url, readable_colour, subdir
+from .render import brand_css, brand_values, language_url, readable_colour, subdir
+from .site.model import Page, Site
 from .versions import Key, Timeline, Version
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
@@ -53,7 +54,7 @@ class BrandSources:
     pdfs: bool = False  # the history pages link each version's PDF
 
 
-def plan_brand(source: BrandSources) -> list[SitePlan]:
+def plan_brand(source: BrandSources) -> list[Site]:
     """Plans for every language of one brand."""
     config, brand_id, timelines, as_of = source.config, source.brand, source.timelines, source.as_of
     pages = source.pages
@@ -63,26 +64,29 @@ def plan_brand(source: BrandSources) -> list[SitePlan]:
     for lang in config.brand_languages(brand_id):
         ui = _Ui(config, brand_id, lang, pages, memo or Memo({}, ""), pdfs)
         files: dict[str, str] = {}
+        site_pages: dict[str, Page] = {}
         shown = {}
         for policy in config.brands[brand_id].policies:
             timeline = timelines[(brand_id, policy, lang)]
             shown[policy] = _shown(timeline, as_of, drafts)
-            files.update(policy_files(ui, policy, timeline, as_of, drafts))
+            more_pages, more_files = policy_files(ui, policy, timeline, as_of, drafts)
+            site_pages.update(more_pages)
+            files.update(more_files)
             files.update(notice_files(ui, policy, timeline))
-        files["index.md"] = ui.render("index.md.j2", policies=[
-            {"id": p, "title": config.policies[p].title[lang], "updated": long_date(v.meta.updated, lang)}
-            for p, v in shown.items()], has_consent=bool(consent.get(lang)))
+        site_pages["index.md"] = home_page(ui, shown, bool(consent.get(lang)))
         files["feed.xml"] = feed(ui, timelines)
         if consent.get(lang):
-            files.update(consent_files(ui, consent[lang], consent_manifest, source.sri, as_of, banner))
+            fragments = {snippet.form: fragment_html(snippet) for snippet in consent[lang]}
+            site_pages["consent/index.md"] = consent_page(ui, fragments, source.sri, as_of, banner)
+            files.update(consent_files(fragments, consent_manifest))
         if banner:
             files["banner/banner.json"], files["banner/banner.css"] = banner["json"], banner["css"]
         files.update(_look(config, brand_id))
         reopen = banner["reopen"][lang] if banner else ""
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
-        plans.append(SitePlan(brand_id, lang, subdir(config, lang), files, picture_copies(config.brands[brand_id]),
-                              engine().site_config(config, brand_id, lang, source.theme_dir, source.strict,
-                                                   reopen)))
+        plans.append(Site(brand_id, lang, subdir(config, lang), site_pages, files,
+                          picture_copies(config.brands[brand_id]),
+                          engine().site_config(config, brand_id, lang, source.theme_dir, source.strict, reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
     return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)
@@ -107,22 +111,20 @@ def _look(config: SiteConfig, brand_id: str) -> dict[str, str]:
     return files
 
 
-def _with_alternates(plan: SitePlan, plans: list[SitePlan], heads: dict[str, seo.Seo],
-                     hreflang: dict[str, dict[str, str]], site_url: str, pages: jinja2.Environment) -> SitePlan:
+def _with_alternates(plan: Site, plans: list[Site], heads: dict[str, seo.Seo],
+                     hreflang: dict[str, dict[str, str]], site_url: str, pages: jinja2.Environment) -> Site:
     """Give every page its counterparts for the switcher and its `seo` head; give the site its sitemap."""
-    files = dict(plan.files)
-    for path, text in plan.files.items():
-        if not path.endswith(".md") or not text.startswith("---\n"):
-            continue
-        alternates = {other.lang: _counterpart(path, other.files) for other in plans if other is not plan}
-        head = f"seo: {json.dumps(heads[path].meta(), ensure_ascii=False)}\n" if path in heads else ""
-        files[path] = "---\nalternates: " + json.dumps(alternates) + "\n" + head + text[4:]
-    files["sitemap.xml"] = pages.get_template("sitemap.xml.j2").render(
-        entries=seo.sitemap_entries(heads, hreflang, site_url))
-    return replace(plan, files=files)
+    site_pages = {}
+    for path, page in plan.pages.items():
+        alternates = {other.lang: _counterpart(path, other.pages) for other in plans if other is not plan}
+        head = {"seo": heads[path].meta()} if path in heads else {}
+        site_pages[path] = replace(page, meta={"alternates": alternates, **head, **page.meta})
+    files = {**plan.files, "sitemap.xml": pages.get_template("sitemap.xml.j2").render(
+        entries=seo.sitemap_entries(heads, hreflang, site_url))}
+    return replace(plan, pages=site_pages, files=files)
 
 
-def _counterpart(path: str, files: dict[str, str]) -> str:
+def _counterpart(path: str, files: dict[str, Page]) -> str:
     """The URL of the same page in another language, or of the nearest page that exists there.
 
     Versions are per language (a translation can be corrected on its own), so the counterpart of
@@ -175,6 +177,11 @@ class _Ui:
         parts = (kind, self.brand_id, self.lang, *(v.digest if v else None for v in versions), *more)
         return self.memo.get(parts, make)
 
+    def cached_page(self, kind: str, versions: tuple[Version | None, ...], make: Callable[[], Page], *more: Hashable
+                    ) -> Page:
+        """`make()`, or the page it made in an earlier build for the same versions and arguments."""
+        return Page.from_data(self.cached(kind, versions, lambda: make().data(), *more))
+
     def date(self, value: dt.date) -> str:
         return long_date(value, self.lang)
 
@@ -191,30 +198,32 @@ def _shown(timeline: Timeline, as_of: dt.date, drafts: bool) -> Version:
     return timeline.draft if drafts and timeline.draft else timeline.in_force(as_of)
 
 
-def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, drafts: bool) -> dict[str, str]:
-    """The pages of one policy: plain URL, every version, their changes, the history, versions.json."""
+def policy_files(ui: _Ui, policy: str, timeline: Timeline, as_of: dt.date, drafts: bool
+                 ) -> tuple[dict[str, Page], dict[str, str]]:
+    """The pages of one policy (plain URL, every version, their changes, the history); its JSON files."""
     current = timeline.in_force(as_of)
     shown = _shown(timeline, as_of, drafts)
     upcoming = None if shown.draft else timeline.upcoming(as_of)
-    files = {f"{policy}/index.md": version_page(ui, timeline, shown, "", None, upcoming, True)}
+    pages = {f"{policy}/index.md": version_page(ui, timeline, shown, "", None, upcoming, True)}
+    files = {}
     for version in timeline.versions:
         banner = None if version is current else ("future" if version.meta.effective > as_of else "archived")
         previous = timeline.previous(version)
-        files[f"{policy}/{version.id}/index.md"] = ui.cached(
+        pages[f"{policy}/{version.id}/index.md"] = ui.cached_page(
             "page", (version, previous), partial(version_page, ui, timeline, version, "../", banner, None, False),
             banner, policy)
         files[f"{policy}/{version.id}/sections.json"] = ui.cached("sections", (version,),
                                                                   partial(sections_json, ui, version))
         if previous is not None:
-            files[f"{policy}/{version.id}/changes/index.md"] = ui.cached(
+            pages[f"{policy}/{version.id}/changes/index.md"] = ui.cached_page(
                 "changes", (previous, version), partial(changes_page, ui, policy, previous, version), policy)
-    files[f"{policy}/history/index.md"] = history_page(ui, policy, timeline, current)
+    pages[f"{policy}/history/index.md"] = history_page(ui, policy, timeline, current)
     files[f"{policy}/versions.json"] = versions_json(ui, timeline, current)
-    return files
+    return pages, files
 
 
 def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, banner: str | None,
-                 upcoming: Version | None, is_current: bool) -> str:
+                 upcoming: Version | None, is_current: bool) -> Page:
     """The page of one version (the plain URL is the page of the version in force)."""
     brand = ui.config.brands[ui.brand_id]
     values = {"meta": version.meta, "to_policy": to_policy, "version_id": version.id, "seq": version.seq,
@@ -224,13 +233,13 @@ def version_page(ui: _Ui, timeline: Timeline, version: Version, to_policy: str, 
               "is_translation": ui.is_translation, "authority_name": ui.authority_name,
               "brand": brand.name, "legal_name": brand.legal_name[ui.lang],
               "url": f"{language_url(ui.config, ui.brand_id, ui.lang)}{version.policy}/{version.id}/"}
-    return ui.render(
-        # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
-        "policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS, is_current=is_current,
-        chrome=policy_chrome(ui.t, ui.date, values).meta())
+    # The body is Markdown (checked when loaded, cleaned after conversion): not escaped as text.
+    markdown = ui.render("policy.md.j2", meta=version.meta, body=Markup(version.body), body_class=BODY_CLASS)
+    return Page(version.meta.title, markdown, {"policygen": policy_chrome(ui.t, ui.date, values).meta()},
+                search=is_current)
 
 
-def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> str:
+def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> Page:
     """Every version of a policy, newest first, with links to its text and its changes."""
     rows = [{"id": v.id, "updated": ui.day(v), "effective": ui.date(v.meta.effective),
              "summary": v.meta.summary, "material": v.meta.material, "current": v is current,
@@ -241,8 +250,9 @@ def history_page(ui: _Ui, policy: str, timeline: Timeline, current: Version) -> 
               "deleted": ui.t(_("deleted:")), "inserted": ui.t(_("inserted:")),
               "was": ui.t(_("This was %(was)s in the previous version.")),
               "moved-from": ui.t(_("Moved from %(was)s to %(now)s."))}
-    return ui.render("history.md.j2", title=ui.title(policy), rows=rows,
-                     chrome=history_chrome(ui.t, labels, rows).meta())
+    title = f"{ui.t(_('History of changes'))}: {ui.title(policy)}"
+    return Page(title, ui.render("history.md.j2", title=title, rows=rows),
+                {"policygen": history_chrome(ui.t, labels, rows).meta()}, search=False)
 
 
 def sections_json(ui: _Ui, version: Version) -> str:
@@ -267,12 +277,21 @@ def versions_json(ui: _Ui, timeline: Timeline, current: Version) -> str:
     return json.dumps({"label": label, "show": show, "versions": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
-def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> str:
+def changes_page(ui: _Ui, policy: str, old: Version, new: Version) -> Page:
     """The clause-by-clause, word-by-word changes from `old` to `new`."""
     result = diff_sections(old.sections, new.sections, words=False)
     chrome = changes_chrome(ui.t, ui.day(new), ui.day(old), new.meta.summary)
     redline = redline_html(ui.t, ui.n, ui.lang, result, old, new)
-    return ui.render("changes.md.j2", title=ui.title(policy), redline=redline, chrome=chrome.meta())
+    title = f"{ui.t(_('What changed'))}: {ui.title(policy)}"
+    return Page(title, ui.render("changes.md.j2", title=title, redline=redline), {"policygen": chrome.meta()},
+                search=False)
+
+
+def home_page(ui: _Ui, shown: dict[str, Version], has_consent: bool) -> Page:
+    """A brand's home page in one language: its policies, when each was last updated, the feed."""
+    title = ui.t(_("Policies of %(brand)s")) % {"brand": ui.config.brands[ui.brand_id].name}
+    return Page(title, ui.render("index.md.j2", title=title, has_consent=has_consent, policies=[
+        {"id": p, "title": ui.title(p), "updated": ui.date(v.meta.updated)} for p, v in shown.items()]))
 
 
 def feed(ui: _Ui, timelines: dict[Key, Timeline]) -> str:
@@ -306,20 +325,24 @@ def _optional_purposes(banner: BannerDef | None) -> list[str]:
     return [p for p in banner.purposes if p != "necessary"] if banner else []
 
 
-def consent_files(ui: _Ui, items: list[Snippet], manifest_json: str, sri: str, as_of: dt.date,
-                  banner: dict[str, Any] | None) -> dict[str, str]:
-    """The fragments, the manifest and the page that shows them to the web team."""
-    fragments = {s.form: fragment_html(s) for s in items}
+def consent_files(fragments: dict[str, str], manifest_json: str) -> dict[str, str]:
+    """The fragments (by form) and the manifest that the web team embeds and reads."""
     files = {f"consent/{form}.html": html for form, html in fragments.items()}
     files["consent/manifest.json"] = manifest_json
-    files["consent/index.md"] = ui.render(
+    return files
+
+
+def consent_page(ui: _Ui, fragments: dict[str, str], sri: str, as_of: dt.date, banner: dict[str, Any] | None
+                 ) -> Page:
+    """The page that shows the web team every snippet (`fragments`, by form), live, with the code to copy."""
+    markdown = ui.render(
         # The live demo on one line: Markdown reads no fence or list into a line that starts a raw HTML block.
         "consent.md.j2", forms=[{"form": f, "fragment": Markup(h.rstrip()), "demo": Markup(" ".join(h.split()))}
                                 for f, h in fragments.items()], sri=sri,
         as_of=ui.date(as_of), site_url=language_url(ui.config, ui.brand_id, ui.lang), banner=banner,
         optional=_optional_purposes(ui.config.brands[ui.brand_id].banner),
         fence=_fence([*fragments.values(), *(banner["reopen"].values() if banner else ())]))
-    return files
+    return Page(ui.t(_("Consent snippets")), markdown, search=False)
 
 
 def _timestamp(day: dt.date) -> str:

@@ -14,7 +14,7 @@ from .engines import site_folder
 from .errors import BuildError, Problem
 from .pdf import PdfVersion, render_pdf
 from .publish import place
-from .render import SitePlan
+from .site.model import Site
 
 
 class PdfMaker:
@@ -25,7 +25,7 @@ class PdfMaker:
         self.wanted: dict[tuple[str, str], dict[str, PdfVersion]] = {}  # (brand, lang) -> its PDFs by key
         self.pending: dict[str, tuple[PdfVersion, Future[bytes] | bytes | Exception]] = {}
 
-    def want(self, site: SitePlan, versions: dict[str, PdfVersion]) -> list[str]:
+    def want(self, site: Site, versions: dict[str, PdfVersion]) -> list[str]:
         """Take note of a site's PDFs (by key); their keys, for its fingerprint."""
         self.wanted[(site.brand, site.lang)] = versions
         return sorted(versions)
@@ -56,7 +56,7 @@ class PdfMaker:
         count, self.pending = len(self.pending), {}
         return count
 
-    def place(self, sites: list[SitePlan], stage: Path) -> None:
+    def place(self, sites: list[Site], stage: Path) -> None:
         """Link the sites' PDFs (made and kept) beside their versions' pages in the stage."""
         for site in sites:
             files = {}

@@ -29,8 +29,8 @@ from .pdf import PACKAGES as PDF_PACKAGES
 from .pdf import SOURCES as PDF_SOURCES
 from .pdf import PdfVersion, pdf_versions
 from .release import Release, published
-from .render import SitePlan
 from .rules import content_findings, refuse_findings
+from .site.model import Site
 from .versions import (
     Key,
     Timeline,
@@ -67,7 +67,7 @@ class BuildOptions:
 class Plan:
     """Everything validated and rendered, ready to write."""
 
-    sites: list[SitePlan]
+    sites: list[Site]
     record: dict[str, dict[str, str]]  # versions.lock as it stands
     new_versions: dict[str, dict[str, str]]  # published versions not yet in versions.lock
     unpublished: list[str]  # files whose changes are not (yet) a published version
@@ -104,7 +104,7 @@ class Prepared:
     pdf_tools: str = ""  # what every PDF depends on besides its version (cache.pdf_tools_digest); "": no PDFs
     warnings: tuple[str, ...] = ()  # the check rules' warnings, as printed
 
-    def plan_brand(self, brand: str) -> list[SitePlan]:
+    def plan_brand(self, brand: str) -> list[Site]:
         """The plans of one brand's sites (one per language)."""
         return plan_brand(BrandSources(
             self.config, brand, self.lines, self.as_of, self.pages, str(TEMPLATES / "theme"),

@@ -1,10 +1,9 @@
-"""Pure rendering: a brand's resolved policies become pages (the engine's config: engines/mkdocs/)."""
+"""Pure rendering: a brand's resolved policies become Markdown, with its brand's values filled in."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,18 +27,6 @@ JINJA_RE = re.compile(r"\{\{|\{%|\{##|\r")
 # Footnotes collect at the end of the page (each clause holds its own notes: markdown_checks.py).
 MARKDOWN_EXTENSIONS: list[Any] = ["tables", "fenced_code", "md_in_html", "admonition", "pymdownx.magiclink",
                                   {"toc": {"permalink": True, "toc_depth": 2}}, "footnotes", "def_list", "abbr"]
-
-
-@dataclass(frozen=True)
-class SitePlan:
-    """Everything an engine needs to build one brand's site in one language (engines.SiteEngine)."""
-
-    brand: str
-    lang: str
-    subdir: str  # "" for the default language, else the language code
-    files: dict[str, str] = field(default_factory=dict)  # docs-relative path -> text
-    copies: dict[str, str] = field(default_factory=dict)  # docs-relative path -> repository-relative source
-    engine: dict[str, Any] = field(default_factory=dict)  # the engine's config (mkdocs.yml)
 
 
 class MissingFact(jinja2.StrictUndefined):

@@ -21,9 +21,9 @@ def test_the_published_content_plans_without_problems(tmp_path):
     repo.commit("Content as it stands")
     plans = {(p.brand, p.lang): p for p in plan(BuildOptions(root=tmp_path, site_dir=tmp_path / "site")).sites}
     assert set(plans) == {(b, lang) for b in ("voip24h", "vietnamserver", "cloudspace") for lang in ("vi", "en")}
-    assert set(plans[("voip24h", "vi")].files) >= {"terms/index.md", "aup/index.md", "index.md"}
-    assert set(plans[("cloudspace", "en")].files) >= {"privacy/index.md", "aup/index.md"}
-    assert set(plans[("vietnamserver", "vi")].files) >= {"privacy/index.md", "aup/index.md"}
+    assert set(plans[("voip24h", "vi")].pages) >= {"terms/index.md", "aup/index.md", "index.md"}
+    assert set(plans[("cloudspace", "en")].pages) >= {"privacy/index.md", "aup/index.md"}
+    assert set(plans[("vietnamserver", "vi")].pages) >= {"privacy/index.md", "aup/index.md"}
 
 
 def test_no_typed_clause_numbers_in_the_content():

@@ -8,6 +8,7 @@ from conftest import problems_of
 
 from generator.build import BuildOptions, plan
 from generator.errors import ContentError
+from generator.site.model import Page
 
 VI_AUP = "content/vi/aup.md"
 
@@ -23,26 +24,28 @@ def problems(repo) -> list[str]:
 
 def test_brand_values_fill_the_shared_policy(mini):
     result = plans(mini)
-    acme, beta = result[("acme", "vi")].files["aup/index.md"], result[("beta", "en")].files["aup/index.md"]
+    acme = result[("acme", "vi")].pages["aup/index.md"].markdown
+    beta = result[("beta", "en")].pages["aup/index.md"].markdown
     assert "ACME cung cấp dịch vụ thoại." in acme
     assert "Beta provides server services." in beta
     assert "ACME gives 7 days' notice" not in beta
 
 
-def chrome(page: str) -> dict:
-    """The page chrome a page carries in its metadata (`policygen:`, one line of JSON)."""
-    line = next(line for line in page.split("\n") if line.startswith("policygen: "))
-    return json.loads(line[len("policygen: "):])
+def chrome(page: Page) -> dict:
+    """The page chrome a page carries in its typed values (`policygen`), as JSON-like values (lists, not tuples)."""
+    return json.loads(json.dumps(page.meta["policygen"]))
 
 
 def test_policy_page_has_title_stamp_translation_note_and_numbered_body(mini):
     result = plans(mini)
-    vi = result[("acme", "vi")].files["privacy/index.md"]
-    en = result[("acme", "en")].files["privacy/index.md"]
+    vi_page = result[("acme", "vi")].pages["privacy/index.md"]
+    en_page = result[("acme", "en")].pages["privacy/index.md"]
+    vi = vi_page.markdown
+    assert vi_page.title == "Chính sách bảo mật" and vi_page.search and en_page.search
     assert "# Chính sách bảo mật" in vi
     # The chrome is typed metadata for the theme, not HTML in the Markdown.
     assert "policy-stamp" not in vi and "admonition" not in vi
-    vi_chrome, en_chrome = chrome(vi), chrome(en)
+    vi_chrome, en_chrome = chrome(vi_page), chrome(en_page)
     assert vi_chrome["stamp"] == [{"text": "Cập nhật lần cuối: ngày 21 tháng 11 năm 2026", "time": "2026-11-21"}]
     assert en_chrome["stamp"][0]["text"] == "Last updated: 21 November 2026"
     assert vi_chrome["notices"] == [] and en_chrome["notices"][0]["kind"] == "note"
@@ -53,8 +56,9 @@ def test_policy_page_has_title_stamp_translation_note_and_numbered_body(mini):
 
 
 def test_home_page_lists_the_brand_policies(mini):
-    home = plans(mini)[("acme", "en")].files["index.md"]
-    assert "# Policies of ACME" in home
+    page = plans(mini)[("acme", "en")].pages["index.md"]
+    home = page.markdown
+    assert page.title == "Policies of ACME" and "# Policies of ACME" in home
     assert "| [Privacy Policy](privacy/index.md) | 21 November 2026 |" in home
     assert "| [Acceptable Use Policy](aup/index.md) | 20 November 2026 |" in home
 
@@ -74,8 +78,8 @@ def test_missing_brand_fact_is_an_error_unless_guarded(mini):
         "Use a variable listed in docs/content-format.md (for example {{ brand.name }})."]
     mini.edit(VI_AUP, "Email: {{ brand.email }}.", "{% if brand.email %}Email: {{ brand.email }}.{% endif %}")
     result = plans(mini)
-    assert "Email: help@acme.example." in result[("acme", "vi")].files["aup/index.md"]
-    assert "Email:" not in result[("beta", "vi")].files["aup/index.md"]
+    assert "Email: help@acme.example." in result[("acme", "vi")].pages["aup/index.md"].markdown
+    assert "Email:" not in result[("beta", "vi")].pages["aup/index.md"].markdown
 
 
 def test_template_syntax_error_and_link_to_unpublished_policy(mini):
@@ -105,7 +109,8 @@ def test_numbering_none_shows_no_numbers_and_names_references_by_title(mini):
         mini.edit(f"content/{lang}/aup.md", "updated: 2026-11-20", "updated: 2026-11-22")
     mini.commit("No numbers")
     site = plans(mini)[("beta", "en")]
-    assert '<div class="policy-body" data-numbering="none" markdown="1">' in site.files["aup/2026-11-22/index.md"]
+    page = site.pages["aup/2026-11-22/index.md"].markdown
+    assert '<div class="policy-body" data-numbering="none" markdown="1">' in page
     sections = json.loads(site.files["aup/2026-11-22/sections.json"])
     assert sections["labels"] == {"prohibited": "Prohibited use", "security": "Security", "termination": "Termination"}
     assert [s["name"] for s in sections["sections"]][1:] == ["Prohibited use", "Security", "Termination"]

@@ -62,10 +62,11 @@ def test_draft_is_what_the_working_tree_adds(mini):
     result = plan(BuildOptions(root=mini.root, site_dir=mini.root / "site"))
     assert result.unpublished == ["content/vi/aup.md"]
     site = {(s.brand, s.lang): s for s in result.sites}[("beta", "vi")]
-    assert "Khách hàng giữ bí mật mật khẩu." in site.files["aup/index.md"]
+    assert "Khách hàng giữ bí mật mật khẩu." in site.pages["aup/index.md"].markdown
     preview = plan(BuildOptions(root=mini.root, site_dir=mini.root / "site", drafts=True))
-    page = {(s.brand, s.lang): s for s in preview.sites}[("beta", "vi")].files["aup/index.md"]
-    assert "Khách hàng đổi mật khẩu." in page and '"title": "B\\u1ea3n nh\\u00e1p"' in page  # the draft notice
+    page = {(s.brand, s.lang): s for s in preview.sites}[("beta", "vi")].pages["aup/index.md"]
+    notices = [notice["title"] for notice in page.meta["policygen"]["notices"]]
+    assert "Khách hàng đổi mật khẩu." in page.markdown and "Bản nháp" in notices  # the draft notice
 
 
 def test_future_effective_date_keeps_the_current_version_with_a_banner():

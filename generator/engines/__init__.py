@@ -1,6 +1,6 @@
 """The seam between the core and the program that turns site plans into HTML (today mkdocs + Material).
 
-The core hands an engine one `SitePlan` per brand and language (its files, copies and engine
+The core hands an engine one `Site` per brand and language (its files, copies and engine
 config) and gets back the built folders in a stage, or a `BuildError` listing every problem. The
 live preview of `serve` is the engine's too: it serves a folder and reloads the browser after a
 build. Everything engine-specific lives in one package (`engines/mkdocs/`): no other module
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import SiteConfig
-from ..render import SitePlan
+from ..site.model import Site
 
 Report = Callable[[str], None]
 
@@ -40,7 +40,7 @@ class SiteEngine(Protocol):
 
     def site_config(self, config: SiteConfig, brand: str, lang: str, theme_dir: str, strict: bool,
                     banner_reopen: str = "") -> dict[str, Any]:
-        """The engine config of one brand's site in one language (`SitePlan.engine`)."""
+        """The engine config of one brand's site in one language (`Site.engine`)."""
 
     def workers(self, jobs: int) -> AbstractContextManager[ProcessPoolExecutor | None]:
         """The worker processes of one build (None: build in this process), ended with it."""
@@ -48,7 +48,7 @@ class SiteEngine(Protocol):
     def warm_up(self, pool: ProcessPoolExecutor, engine: dict[str, Any], project: Path) -> None:
         """Let a worker prepare what every site needs (compiled templates) while the core reads the history."""
 
-    def build_sites(self, plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
+    def build_sites(self, plans: Iterable[Site], stage: Path, root: Path, projects: Callable[[Site], Path],
                     tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
         """Build every plan into its `site_folder` of `stage`; how many were built, or a BuildError."""
 
@@ -57,7 +57,7 @@ class SiteEngine(Protocol):
         """Serve `site_dir` on localhost until interrupted, rebuilding and reloading the browser after saves."""
 
 
-def site_folder(root: Path, plan: SitePlan) -> Path:
+def site_folder(root: Path, plan: Site) -> Path:
     """Where a site's output goes in a site folder or a stage: <brand>/, or <brand>/<lang>/."""
     return root / plan.brand / plan.subdir if plan.subdir else root / plan.brand
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import SiteConfig
-from ...render import SitePlan
+from ...site.model import Site
 from .. import LivePreview, Report
 from . import sites
 from .mkdocs_yml import mkdocs_config
@@ -42,7 +42,7 @@ class MkdocsEngine:
         if not any(templates.glob("*")):
             sites.warm_up(pool, engine, templates)
 
-    def build_sites(self, plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
+    def build_sites(self, plans: Iterable[Site], stage: Path, root: Path, projects: Callable[[Site], Path],
                     tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
         """mkdocs runs, dirty where exact (sites.py), each output hard-linked into the stage."""
         return sites.build_sites(plans, stage, root, projects, tools, pool, report)

@@ -36,8 +36,9 @@ import yaml
 
 from ...errors import BuildError, Problem
 from ...keys import key
-from ...render import SitePlan
+from ...site.model import Page, Site
 from .. import site_folder
+from .docs import indexed, outputs, sync
 from .theme_files import untouched
 
 Report = Callable[[str], None]
@@ -116,7 +117,7 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # the status a shell gives a process ended by that signal
 
 
-def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Callable[[SitePlan], Path],
+def build_sites(plans: Iterable[Site], stage: Path, root: Path, projects: Callable[[Site], Path],
                 tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
     """Build every plan (in `pool`, else here) and link each output into the stage; how many were built.
 
@@ -126,7 +127,7 @@ def build_sites(plans: Iterable[SitePlan], stage: Path, root: Path, projects: Ca
     problems: list[Problem] = []
     done = 0
 
-    def finished(site: SitePlan, messages: list[Problem]) -> None:
+    def finished(site: Site, messages: list[Problem]) -> None:
         nonlocal done
         done += 1
         problems.extend(messages)
@@ -160,14 +161,14 @@ def _done(done: int, problems: list[Problem]) -> int:
     return done
 
 
-Task = tuple[SitePlan, Path, Path, Path, str]  # a site, its kept project, its folder in the stage, root, tools
+Task = tuple[Site, Path, Path, Path, str]  # a site, its kept project, its folder in the stage, root, tools
 
 
-def _task(site: SitePlan, stage: Path, root: Path, projects: Callable[[SitePlan], Path], tools: str) -> Task:
+def _task(site: Site, stage: Path, root: Path, projects: Callable[[Site], Path], tools: str) -> Task:
     return site, projects(site), site_folder(stage, site), root, tools
 
 
-def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools: str
+def _handed_over(site: Site, project: Path, target: Path, root: Path, tools: str
                  ) -> tuple[Path, Path, Path, Path, str]:
     """The task with its plan in a file beside the project, for the worker to read.
 
@@ -178,7 +179,8 @@ def _handed_over(site: SitePlan, project: Path, target: Path, root: Path, tools:
     handover = project.with_name(f"{project.name}.plan.json")
     handover.parent.mkdir(parents=True, exist_ok=True)
     plan = {"brand": site.brand, "lang": site.lang, "subdir": site.subdir, "files": site.files, "copies": site.copies,
-            "engine": site.engine}  # JSON, not a pickle: reading it back runs no code
+            "engine": site.engine, "pages": {rel: page.data() for rel, page in site.pages.items()}}
+    # JSON, not a pickle: reading it back runs no code
     handover.write_bytes(orjson.dumps({"tools": tools, "plan": plan}))
     return handover, project, target, root, tools
 
@@ -193,19 +195,21 @@ def _build_site_from_file(handover: Path, project: Path, target: Path, root: Pat
     return build_site(site, project, target, root, tools)
 
 
-def _plan_from_json(data: object, tools: str) -> SitePlan:
+def _plan_from_json(data: object, tools: str) -> Site:
     """The plan `_handed_over` wrote, checked field by field; ValueError on anything else."""
     if type(data) is not dict or data.keys() != {"tools", "plan"} or data["tools"] != tools:
         raise ValueError("not a plan of this build")
     plan = data["plan"]
     texts = {"brand", "lang", "subdir"}
-    if type(plan) is not dict or plan.keys() != {*texts, "files", "copies", "engine"} or \
+    if type(plan) is not dict or plan.keys() != {*texts, "files", "copies", "engine", "pages"} or \
             any(type(plan[name]) is not str for name in texts) or type(plan["engine"]) is not dict:
         raise ValueError("not a site plan")
     for name in ("files", "copies"):  # keys of JSON objects are always strings
         if type(plan[name]) is not dict or any(type(v) is not str for v in plan[name].values()):
             raise ValueError(f"the plan's {name} are not texts")
-    return SitePlan(**plan)
+    if type(plan["pages"]) is not dict:
+        raise ValueError("the plan's pages are not pages")
+    return Site(**{**plan, "pages": {rel: Page.from_data(page) for rel, page in plan["pages"].items()}})
 
 
 def _preload() -> None:
@@ -215,7 +219,7 @@ def _preload() -> None:
     import pymdownx.magiclink  # type: ignore[import-untyped]  # noqa: F401
 
 
-def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
+def build_site(site: Site, project: Path, target: Path, root: Path, tools: str) -> list[Problem]:
     """Bring one kept project up to date with its plan, run mkdocs, hard-link the output into `target`.
 
     Returns problems instead of raising (it runs in worker processes).
@@ -228,16 +232,16 @@ def build_site(site: SitePlan, project: Path, target: Path, root: Path, tools: s
     stamp.unlink(missing_ok=True)  # until mkdocs succeeds, the project is not to be trusted: built clean next
     if not dirty:
         shutil.rmtree(project, ignore_errors=True)
-    changed, removed = _sync(site, project / "docs", root)
+    changed, removed = sync(site, project / "docs", root)
     if removed:
         dirty = False
         shutil.rmtree(project / "site", ignore_errors=True)
     if dirty:
-        outputs = _outputs(site, project)
-        rendered = changed | _indexed(site)
+        written = outputs(site, project)
+        rendered = changed | indexed(site)
         for rel in rendered:  # mkdocs writes them again
-            outputs[rel].unlink(missing_ok=True)
-        _unshare(project / "site", untouched(project / "site", site.engine, outputs, rendered))
+            written[rel].unlink(missing_ok=True)
+        _unshare(project / "site", untouched(project / "site", site.engine, written, rendered))
     _write_config(site, project)
     warnings = _WarningLog()
     try:
@@ -280,7 +284,7 @@ def template_cache(project: Path) -> Path:
     return project.parent / "_jinja"
 
 
-def _write_config(site: SitePlan, project: Path) -> None:
+def _write_config(site: Site, project: Path) -> None:
     """The project's mkdocs.yml: the plan's, with its folders, our hooks and the compiled-template cache."""
     _write_mkdocs_yml(project, site.engine, template_cache(project))
 
@@ -321,47 +325,6 @@ def _mkdocs(project: Path, dirty: bool) -> None:
     from mkdocs.config import load_config as mkdocs_load
 
     mkdocs_build(mkdocs_load(config_file=str(project / "mkdocs.yml")), dirty=dirty)
-
-
-def _sync(site: SitePlan, docs: Path, root: Path) -> tuple[set[str], bool]:
-    """Write the plan's files that differ from the project's; (paths written, whether any file went away)."""
-    wanted = {rel: text.encode("utf-8") for rel, text in site.files.items()}
-    wanted.update({rel: (root / source).read_bytes() for rel, source in site.copies.items()})
-    existing = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
-    changed = set()
-    for rel, data in wanted.items():
-        path = docs / rel
-        if rel in existing and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        changed.add(rel)
-    gone = existing - wanted.keys()
-    for rel in gone:
-        (docs / rel).unlink()
-    return changed, bool(gone)
-
-
-def _indexed(site: SitePlan) -> set[str]:
-    """The pages that go into the search index (not excluded in their front matter)."""
-    found = set()
-    for rel, text in site.files.items():
-        if rel.endswith(".md"):
-            head = text.split("\n---", 1)[0] if text.startswith("---\n") else ""
-            meta = yaml.load(head[4:], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if head else None
-            search = meta.get("search") if isinstance(meta, dict) else None
-            if not (isinstance(search, dict) and search.get("exclude")):
-                found.add(rel)
-    return found
-
-
-def _outputs(site: SitePlan, project: Path) -> dict[str, Path]:
-    """Where mkdocs writes each docs file of the plan: a page's HTML, or the copy of any other file."""
-    from mkdocs.structure.files import File
-
-    directory_urls = bool(site.engine.get("use_directory_urls", True))
-    return {rel: Path(File(rel, str(project / "docs"), str(project / "site"), directory_urls).abs_dest_path)
-            for rel in [*site.files, *site.copies]}
 
 
 class _WarningLog(logging.Handler):
