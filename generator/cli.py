@@ -56,8 +56,8 @@ def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: P
     branch (site.yml `publishing_branch`, default main) it records new versions in versions.lock;
     on any other branch a new `updated` date is only proposed, and nothing is recorded.
     """
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .build.pipeline import BuildOptions
+    from .build.pipeline import build as run_build
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
@@ -106,8 +106,8 @@ def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: boo
     Each finding is `path:line:column: severity: message. hint`. Errors fail the command;
     warnings fail it only with --strict.
     """
-    from .findings import as_github, as_json, as_text
-    from .lint import CheckOptions, run_check
+    from .checks.check import CheckOptions, run_check
+    from .checks.findings import as_github, as_json, as_text
 
     if todo or references:
         _legal_lists(ctx, root, todo, references)
@@ -138,7 +138,7 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
     policygen diff origin/main..HEAD     what a pull request changes
     policygen diff v1..v2 --format json
     """
-    from .queries import diff_report
+    from .build.queries import diff_report
 
     click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
 
@@ -188,7 +188,7 @@ def fix(files: tuple[Path, ...], dry_run: bool, root: Path) -> None:
     policygen fix content/vi/aup.md          one file
     policygen fix --dry-run                  say what would change, change nothing
     """
-    from .fix import fix_text
+    from .checks.fix import fix_text
 
     changed = 0
     for path in files or tuple(sorted((root / "content").rglob("*.md"))):
@@ -225,9 +225,9 @@ def consent() -> None:
 def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, version: str, sha256: str,
                    bases: tuple[str, ...], root: Path) -> None:
     """Check a stored consent record against the published versions; print the text agreed to."""
-    from .consent import read_bases
-    from .load import declared_bases
-    from .queries import verify_consent
+    from .build.queries import verify_consent
+    from .consent.snippets import read_bases
+    from .content.load import declared_bases
 
     ok, reason, text = _run(ctx, lambda: verify_consent(root, brand, policy, lang, version, sha256), None)
     lines: list[str] = []
@@ -246,8 +246,8 @@ def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, versi
 
 def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool) -> None:
     """`check --todo` (gaps by brand) and `check --references` (citations legal has not listed)."""
-    from .confirm import todo_report
-    from .legal import legal_at
+    from .checks.legal import legal_at
+    from .content.confirm import todo_report
 
     config, report = _run(ctx, lambda: legal_at(root), None)
     if todo:

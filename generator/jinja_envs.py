@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from .markup import escape_markdown
-from .sandbox import EditorSandbox
+from .content.markup import escape_markdown
+from .content.sandbox import EditorSandbox
 
 AUTOESCAPED = ("md.j2", "html.j2", "xml.j2")  # our templates that print values into Markdown, HTML or XML
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from browser import chromium, serve_dir  # noqa: E402
 from synth import make_repo  # noqa: E402
 
-from generator.build import BuildOptions, build  # noqa: E402
+from generator.build.pipeline import BuildOptions, build  # noqa: E402
 
 SIZE = (3, 5, 30)  # bench/run.py's default: brands, policies, versions
 PAGES = {"home": "", "policy": "p0/", "archived": "p0/2021-03-01/", "changes": "p0/2021-03-01/changes/",
@@ -85,7 +85,7 @@ def run_once(engine: str, folder: Path, zensical: str) -> tuple[float, str]:
     """One cold build: its wall time, and the error's last line if it failed (else "")."""
     shutil.rmtree(folder / "site", ignore_errors=True)
     shutil.rmtree(folder / ".cache", ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # both load generator.markdown_ext
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # both load generator.site.markdown_ext
     start = time.perf_counter()
     done = subprocess.run(command(engine, zensical), cwd=folder, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start

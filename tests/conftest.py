@@ -98,7 +98,7 @@ def two_version_site(root: Path, pdf: bool = False) -> Path:
     folder."""
     import datetime as dt
 
-    from generator.build import BuildOptions, build
+    from generator.build.pipeline import BuildOptions, build
 
     _strong_passwords(root, "updated: 2026-11-22")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22), pdf=pdf))
@@ -127,7 +127,7 @@ def translated_version_site(root: Path) -> Path:
     """
     import datetime as dt
 
-    from generator.build import BuildOptions, build
+    from generator.build.pipeline import BuildOptions, build
 
     repo = _strong_passwords(root, "updated: 2026-11-21\nsummary: Strong passwords.")
     repo.edit("content/en/aup.md", "keep strong passwords", "keep their strong passwords")
@@ -140,7 +140,7 @@ def translated_version_site(root: Path) -> Path:
 def accept_check_errors(root: Path, reason: str) -> dict[Path, bytes]:
     """Accept each error `policygen check` finds in the working tree of `root`, with `reason`, as an editor would
     (a marker at the end of its line, which changes no published text); the files as they were before."""
-    from generator.lint import CheckOptions, run_check
+    from generator.checks.check import CheckOptions, run_check
 
     saved: dict[Path, bytes] = {}
     for finding in run_check(CheckOptions(root=root, base=None, history=False)):

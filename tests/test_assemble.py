@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import problems_of
 
-from generator.assemble import assemble
+from generator.content.assemble import assemble
+from generator.content.load import load_config, load_content
+from generator.content.model import Number, number_clauses
 from generator.errors import ContentError
-from generator.load import load_config, load_content
-from generator.model import Number, number_clauses
 
 EN_PRIVACY = "content/en/acme/privacy.md"
 VI_PRIVACY = "content/vi/acme/privacy.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import BuildOptions, plan
+from generator.build.pipeline import BuildOptions, plan
 from generator.errors import PolicygenError
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yml"))

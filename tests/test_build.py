@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -58,7 +58,7 @@ def test_policy_page_html(built):
 
 def test_language_switcher_and_hreflang_point_to_the_same_page(built):
     vi, en = page(built, "acme/privacy/index.html"), page(built, "acme/en/privacy/index.html")
-    # hreflang is in the sitemaps (tests/test_seo.py checks them whole); the pages have none (generator/seo.py).
+    # hreflang is in the sitemaps (tests/test_seo.py checks them whole); the pages have none (generator/site/seo.py).
     for sitemap in ("acme/sitemap.xml", "acme/en/sitemap.xml"):
         assert '<xhtml:link rel="alternate" hreflang="en" href="https://acme.example/policies/en/privacy/"/>' \
             in page(built, sitemap)
@@ -164,7 +164,7 @@ def test_a_rebuild_reuses_unchanged_sites_and_equals_a_cold_build(mini, monkeypa
 
 
 def test_a_new_theme_or_generator_rebuilds_every_site(mini, monkeypatch):
-    from generator import build as build_module
+    from generator.build import pipeline as build_module
 
     site, day = mini.root / "site", dt.date(2026, 11, 22)
     build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day))

@@ -13,15 +13,15 @@ import pytest
 from test_build import tree_hashes
 from test_versions import aup, both, history
 
-from generator import build as build_module
-from generator.build import SWAP_MARK, TEMPLATES, BuildOptions, build
-from generator.cache import _reader_from_json
+from generator.build import pipeline as build_module
+from generator.build.cache import _reader_from_json
+from generator.build.pipeline import SWAP_MARK, TEMPLATES, BuildOptions, build
+from generator.content.load import load_config
 from generator.engines.mkdocs import sites
 from generator.engines.mkdocs.mkdocs_yml import mkdocs_config
 from generator.errors import BuildError, ContentError
-from generator.history import GitHistory
-from generator.load import load_config
-from generator.versions import VersionReader, found_to_json, read_versions
+from generator.history.git import GitHistory
+from generator.history.versions import VersionReader, found_to_json, read_versions
 
 DAY = dt.date(2026, 12, 31)
 
@@ -262,7 +262,7 @@ def test_a_swap_killed_after_moving_brands_is_finished_by_the_next_build(built, 
 
 
 def test_pages_of_published_versions_come_from_the_cache(built, monkeypatch):
-    from generator import pages
+    from generator.site import pages
 
     calls: list[str] = []
     real = pages.changes_page

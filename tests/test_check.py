@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ContentRepo
 
-from generator.checks import BrandFacts, Chunk, check_chunk
-from generator.lint import CheckOptions, run_check
+from generator.checks.check import CheckOptions, run_check
+from generator.checks.text import BrandFacts, Chunk, check_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = BrandFacts("acme", ("ACME", "Công ty TNHH ACME", "ACME Co., Ltd"), {"Beta": "beta", "Beta Company": "beta"},

@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 from conftest import ContentRepo
 
-from generator.comment import LIMIT, _fit, md_text
+from generator.diff.comment import LIMIT, _fit, md_text
 
 GOLDEN = Path(__file__).parent / "golden" / "pr-comment.md"
 

@@ -14,12 +14,12 @@ from browser import chromium, serve_dir, serve_with_csp
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 from test_redline import CORPUS, MARKDOWN, _corpus_pairs
 
-from generator.build import BuildOptions, build, prepare
-from generator.changes import redline_html
-from generator.clause_text import clause_html
-from generator.diff import diff_sections
-from generator.i18n import gettext_for, ngettext_for
-from generator.redline import diff_html, render
+from generator.build.pipeline import BuildOptions, build, prepare
+from generator.diff.changes import redline_html
+from generator.diff.clause_text import clause_html
+from generator.diff.redline import diff_html, render
+from generator.diff.sections import diff_sections
+from generator.site.i18n import gettext_for, ngettext_for
 
 pytestmark = pytest.mark.browser
 SCRIPT = Path(__file__).resolve().parent.parent / "templates/theme/assets/javascripts/redline.js"

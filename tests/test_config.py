@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import problems_of
 
+from generator.content.load import load_config
 from generator.errors import ConfigError
-from generator.load import load_config
 
 
 def problems(repo, text: str) -> list[str]:

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build
+from generator.build.queries import verify_consent
 from generator.errors import ConfigError, ContentError
-from generator.history import read_lock
-from generator.queries import verify_consent
+from generator.history.git import read_lock
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.diff import Section, apply, diff_sections, normalize, sections, word_diff
+from generator.diff.sections import Section, apply, diff_sections, normalize, sections, word_diff
 
 LONG = ("Khách hàng có trách nhiệm bảo đảm an toàn cho tài khoản của mình và cho dịch vụ của chúng tôi, "
         "sử dụng mật khẩu mạnh và thay đổi mật khẩu định kỳ, không chia sẻ thông tin đăng nhập với bất kỳ ai "

@@ -13,8 +13,8 @@ import pytest
 from filelock import FileLock
 from test_build import tree_hashes
 
-from generator import build as build_module
-from generator.build import BuildOptions, build
+from generator.build import pipeline as build_module
+from generator.build.pipeline import BuildOptions, build
 from generator.errors import BuildError
 
 

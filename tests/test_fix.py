@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from generator.fix import fix_text
+from generator.checks.fix import fix_text
 
 FRONT = "---\ntitle: Chính sách\nupdated: 2026-11-30\n---\n\n"
 

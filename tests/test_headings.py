@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from generator.headings import slugify
-from generator.markdown_ext import converter
-from generator.render import MARKDOWN_EXTENSIONS
+from generator.content.headings import slugify
+from generator.content.render import MARKDOWN_EXTENSIONS
+from generator.site.markdown_ext import converter
 
 
 def convert(text: str) -> str:

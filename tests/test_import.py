@@ -160,7 +160,7 @@ def _import_corpus(case: str, root: Path, monkeypatch: pytest.MonkeyPatch, histo
 
 
 def _build(root: Path) -> None:
-    from generator.build import BuildOptions, build
+    from generator.build.pipeline import BuildOptions, build
 
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
 
@@ -270,8 +270,8 @@ def test_command_imports_one_version_from_markdown_and_html(tmp_path: Path) -> N
     """`policygen import` with a Markdown file and a saved page: files written, ids paired, check clean."""
     from click.testing import CliRunner
 
+    from generator.checks.check import CheckOptions, run_check
     from generator.cli import main
-    from generator.lint import CheckOptions, run_check
 
     root = tmp_path / "repo"
     root.mkdir()
@@ -341,8 +341,8 @@ def test_a_foreign_page_cannot_run_as_a_template_or_script(tmp_path: Path) -> No
     """A saved page is text to us: its `{{ … }}` and `{% … %}` are kept as written, its script and handlers dropped."""
     from click.testing import CliRunner
 
+    from generator.checks.check import CheckOptions, run_check
     from generator.cli import main
-    from generator.lint import CheckOptions, run_check
 
     root = tmp_path / "repo"
     root.mkdir()
@@ -359,8 +359,8 @@ def test_a_foreign_page_cannot_run_as_a_template_or_script(tmp_path: Path) -> No
     # The check then names the template syntax the page held, for the editor to delete: debris, not code.
     errors = [f for f in run_check(CheckOptions(root=root, base=None, history=False)) if f.severity == "error"]
     assert errors and all(f.rule == "debris" and "template" in f.message for f in errors), errors
-    from generator.render import content_environment
-    from generator.sandbox import render
+    from generator.content.render import content_environment
+    from generator.content.sandbox import render
 
     body = text.split("## Điều một {#a}\n\n", 1)[1]
     shown = r"Văn bản {{ lipsum.\_\_globals\_\_ }} {% raw %} {## x ##}"  # markdownify escapes the underscores

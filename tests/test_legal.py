@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import ContentRepo
 
-from generator.build import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build
+from generator.checks.check import CheckOptions, run_check
+from generator.checks.findings import Finding
+from generator.checks.legal import legal_at
 from generator.cli import main
 from generator.errors import ContentError
-from generator.findings import Finding
-from generator.history import GitHistory, tree_at
-from generator.legal import legal_at
-from generator.lint import CheckOptions, run_check
-from generator.versions import read_versions, texts_at
+from generator.history.git import GitHistory, tree_at
+from generator.history.versions import read_versions, texts_at
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGAL_RULES = {"confirm", "outdated-law", "required-topic", "banner-policy", "topics", "legal-data"}

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from conftest import problems_of
 
+from generator.content.load import load_config, load_content
 from generator.errors import ContentError
-from generator.load import load_config, load_content
 
 VI_PRIVACY = "content/vi/acme/privacy.md"
 

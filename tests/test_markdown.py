@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.markdown_ext import converter
-from generator.render import MARKDOWN_EXTENSIONS
+from generator.content.render import MARKDOWN_EXTENSIONS
+from generator.site.markdown_ext import converter
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [(name, lang) for name in ("clauses", "sections") for lang in ("vi", "en")]
@@ -47,8 +47,8 @@ def test_english_labels_and_references_outside_the_body_stay_raw():
 
 
 def test_numbering_none_as_in_production():
-    from generator.markdown_ext import converter
-    from generator.render import MARKDOWN_EXTENSIONS
+    from generator.content.render import MARKDOWN_EXTENSIONS
+    from generator.site.markdown_ext import converter
 
     body = ('<div class="policy-body" data-numbering="none" markdown="1">\n\n## Scope {#scope}\n\nSee [[duties]].\n\n'
             "## Duties *of the customer* {#duties}\n\nText.\n\n</div>\n")

@@ -1,7 +1,7 @@
 """The Markdown a policy needs (issue #17): footnotes, definition lists, abbreviations, line breaks in cells, addresses.
 
 Each is rendered by a converter made as the sites make theirs (render._page_extensions and
-generator.markdown_ext, with clause reuse), then checked where editors' Markdown is checked, and on a
+generator.site.markdown_ext, with clause reuse), then checked where editors' Markdown is checked, and on a
 changes page.
 """
 
@@ -16,15 +16,15 @@ from html.parser import HTMLParser
 import pytest
 from conftest import FIXTURES, ContentRepo
 
-from generator import markdown_reuse
-from generator.build import BuildOptions, build
-from generator.clause_text import clause_html
+from generator.build.pipeline import BuildOptions, build
+from generator.content.markdown_checks import check_chunk
+from generator.content.markup import check_text, clean_html
+from generator.diff.clause_text import clause_html
+from generator.diff.redline import clause_redline
 from generator.engines.mkdocs.mkdocs_yml import _page_extensions
-from generator.i18n import gettext_for
-from generator.markdown_checks import check_chunk
-from generator.markdown_ext import converter
-from generator.markup import check_text, clean_html
-from generator.redline import clause_redline
+from generator.site import markdown_reuse
+from generator.site.i18n import gettext_for
+from generator.site.markdown_ext import converter
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 

@@ -1,4 +1,4 @@
-"""Reused clauses give the same HTML as converting every page whole (generator/markdown_reuse.py)."""
+"""Reused clauses give the same HTML as converting every page whole (generator/site/markdown_reuse.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import markdown_reuse
-from generator.markdown_ext import converter
-from generator.render import MARKDOWN_EXTENSIONS
+from generator.content.render import MARKDOWN_EXTENSIONS
+from generator.site import markdown_reuse
+from generator.site.markdown_ext import converter
 
 
 def convert(text: str, reuse: bool, lang: str = "vi") -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import ContentRepo, two_version_site
 
-from generator import pdf
-from generator.build import BuildOptions, build
-from generator.history import GitHistory
-from generator.versions import read_versions
+from generator.build.pipeline import BuildOptions, build
+from generator.history.git import GitHistory
+from generator.history.versions import read_versions
+from generator.site import pdf
 
 AS_OF = dt.date(2026, 11, 22)
 # (brand, policy, language, version): every published version of the two-version mini site.

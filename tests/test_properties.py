@@ -7,11 +7,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.diff import Section, apply, diff_sections, normalize, word_diff
+from generator.content.parse import parse_document
+from generator.content.render import JINJA_RE, content_environment
+from generator.content.yamlsrc import YamlProblem, parse_yaml
+from generator.diff.sections import Section, apply, diff_sections, normalize, word_diff
 from generator.errors import Collector
-from generator.parse import parse_document
-from generator.render import JINJA_RE, content_environment
-from generator.yamlsrc import YamlProblem, parse_yaml
 
 LINES = st.sampled_from([
     "## Tiêu đề {#a}", "## Title {#b}", "### {#a-1}", "#### Điểm {#a-1-x}", "# H1", "##### deep {#z}",
@@ -89,7 +89,7 @@ def token_word_diff(old: str, new: str) -> list:
     """word_diff as it was first written: common head and tail counted in tokens (the reference)."""
     from difflib import SequenceMatcher
 
-    from generator.diff import _join_equal, _merge_across_spaces, tokens
+    from generator.diff.sections import _join_equal, _merge_across_spaces, tokens
 
     if old == new:
         return [("=", old)] if old else []

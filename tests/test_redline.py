@@ -1,4 +1,4 @@
-"""The rendered redline (generator/redline.py): structure kept, changes marked inside it, nothing lost (issue #17)."""
+"""The rendered redline (generator/diff/redline.py): structure kept, changes marked inside, nothing lost (#17)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 
-from generator.build import BuildOptions, build
-from generator.clause_text import VOID, WORD_RE, Token, clause_html, escape, tokenize
-from generator.redline import clause_redline
+from generator.build.pipeline import BuildOptions, build
+from generator.diff.clause_text import VOID, WORD_RE, Token, clause_html, escape, tokenize
+from generator.diff.redline import clause_redline
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -198,7 +198,7 @@ def test_the_tokenizer_reads_clean_html_as_html_parser_does():
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
 def test_a_plain_paragraph_skips_markdown_with_the_same_html():
-    from generator import clause_text as redline
+    from generator.diff import clause_text as redline
 
     paragraphs = {p for _name, old, new in _corpus_pairs() for text in (old, new) for p in text.split("\n\n")
                   if "{" not in p}  # paragraph anchors are taken out before either path

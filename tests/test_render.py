@@ -6,7 +6,7 @@ import json
 
 from conftest import problems_of
 
-from generator.build import BuildOptions, plan
+from generator.build.pipeline import BuildOptions, plan
 from generator.errors import ContentError
 from generator.site.model import Page
 

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from conftest import problems_of
 
-from generator.build import BuildOptions, build
-from generator.checks import Chunk, check_chunk
+from generator.build.pipeline import BuildOptions, build
+from generator.checks.check import CheckOptions, run_check
+from generator.checks.fix import fix_text
+from generator.checks.markers import digest
+from generator.checks.text import Chunk, check_chunk
 from generator.errors import ContentError
-from generator.fix import fix_text
-from generator.history import tree_at
-from generator.lint import CheckOptions, run_check
-from generator.markers import digest
-from generator.version_ids import VIETNAM
-from generator.versions import texts_at
+from generator.history.git import tree_at
+from generator.history.version_ids import VIETNAM
+from generator.history.versions import texts_at
 
 TODAY = dt.datetime.now(VIETNAM).date()  # the date rules' today
 SECURITY_VI = "Khách hàng giữ bí mật mật khẩu. Xem [[prohibited]]."

@@ -7,10 +7,10 @@ from typing import Any
 import jinja2
 import pytest
 
-from generator import sandbox as sandbox_module
+from generator.content import sandbox as sandbox_module
+from generator.content.render import MissingFact, content_environment
+from generator.content.sandbox import EditorTemplateError, _brand_values_only, render
 from generator.jinja_envs import editor_sandbox
-from generator.render import MissingFact, content_environment
-from generator.sandbox import EditorTemplateError, _brand_values_only, render
 
 BRAND = {"id": "acme", "name": "ACME", "website": "https://acme.example", "services": ["hosting"],
          "hotline": MissingFact(hint="no hotline"), "items": "not a method"}

@@ -14,10 +14,10 @@ import pytest
 from browser import chromium
 from conftest import ContentRepo
 
-from generator.config import parse_config
+from generator.content.config import parse_config
+from generator.content.yamlsrc import parse_yaml
 from generator.errors import Problem
 from generator.serve import problem_page, touched
-from generator.yamlsrc import parse_yaml
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.utils.meta import get_data
 
-from generator.build import BuildOptions, plan
+from generator.build.pipeline import BuildOptions, plan
 from generator.engines.mkdocs.docs import indexed, source
 from generator.site.model import Page, Site
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..config import SiteConfig
+from ..content.config import SiteConfig
 from ..site.model import Site
 
 Report = Callable[[str], None]

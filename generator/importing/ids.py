@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..headings import slugify
+from ..content.headings import slugify
 from .model import Heading, Note, Parsed
 
 MAX_ID = 48  # long enough for a few words, short enough for an address

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..checks.check import CheckOptions, run_check
+from ..checks.findings import Finding
 from ..errors import PolicygenError
-from ..findings import Finding
-from ..lint import CheckOptions, run_check
 from .model import Outcome
 
 

@@ -7,9 +7,9 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import SiteConfig
+from ..content.config import SiteConfig
+from ..content.load import load_config
 from ..errors import ContentError, Problem
-from ..load import load_config
 from . import dated, gitsource, gitwrite
 from .document import Dates, compose
 from .html_in import page_to_markdown

@@ -6,7 +6,7 @@
 - `hooks`: the mkdocs hooks every site is built with (named in its mkdocs.yml);
 - `livereload`: `serve`'s live-reloading server.
 
-The Markdown extension (generator.markdown_ext) is Python-Markdown's, not mkdocs': it stays in the core.
+The Markdown extension (generator.site.markdown_ext) is Python-Markdown's, not mkdocs': it stays in the core.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from ...config import SiteConfig
+from ...content.config import SiteConfig
 from ...site.model import Site
 from .. import LivePreview, Report
 from . import sites

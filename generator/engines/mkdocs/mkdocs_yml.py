@@ -6,10 +6,10 @@ from collections.abc import Callable
 from copy import deepcopy
 from typing import Any
 
-from ...config import SiteConfig
-from ...i18n import _, gettext_for
-from ...identity import footer, pictures
-from ...render import MARKDOWN_EXTENSIONS, language_url, not_found, subdir
+from ...content.config import SiteConfig
+from ...content.render import MARKDOWN_EXTENSIONS, language_url, not_found, subdir
+from ...site.i18n import _, gettext_for
+from ...site.identity import footer, pictures
 
 # Material's strings (its `lang.t` keys) that its language files have wrong or in English, from our
 # catalogs instead (hooks.py); the English text is Material's own.
@@ -57,8 +57,8 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
         + (["assets/javascripts/policy-banner.js"] if banner_reopen else []),
         "plugins": [{"search": {"lang": [lang]}}],
         # Copies: mkdocs empties the {name: config} entries it reads (and YAML would alias shared ones).
-        "markdown_extensions": [*_page_extensions(t),
-                                {"generator.markdown_ext": {"lang": lang, "reuse": deepcopy(MARKDOWN_EXTENSIONS)}}],
+        "markdown_extensions": [*_page_extensions(t), {
+            "generator.site.markdown_ext": {"lang": lang, "reuse": deepcopy(MARKDOWN_EXTENSIONS)}}],
         "nav": nav,
         "validation": {"links": {"absolute_links": "relative_to_docs", "anchors": "warn",
                                  "unrecognized_links": "warn"}},
