@@ -15,7 +15,7 @@ from test_versions import aup, both, history
 
 from generator.build import pipeline as build_module
 from generator.build.cache import _reader_from_json
-from generator.build.pipeline import SWAP_MARK, TEMPLATES, BuildOptions, build
+from generator.build.pipeline import SWAP_MARK, BuildOptions, build
 from generator.content.load import load_config
 from generator.engines.mkdocs import sites
 from generator.engines.mkdocs.mkdocs_yml import mkdocs_config
@@ -158,7 +158,7 @@ def test_the_warm_up_fills_the_template_cache_and_leaves_nothing_else(mini, tmp_
     (tmp_path / "temp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
     config = load_config(mini.root / "site.yml", mini.root)
-    sites._warm_up(mkdocs_config(config, "acme", "vi", str(TEMPLATES / "theme"), False), tmp_path / "_jinja")
+    sites._warm_up(mkdocs_config(config, "acme", "vi", False), tmp_path / "_jinja")
     assert len(list((tmp_path / "_jinja").iterdir())) > 20  # main.html, base.html, the partials…
     assert not list((tmp_path / "temp").iterdir())  # its one-page project is gone
 

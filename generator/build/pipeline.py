@@ -110,7 +110,7 @@ def warm_up(pool: ProcessPoolExecutor | None, config: SiteConfig, options: Build
         return
     lang = config.brand_languages(brand)[0]
     builder = engine()
-    builder.warm_up(pool, builder.site_config(config, brand, lang, str(TEMPLATES / "theme"), False),
+    builder.warm_up(pool, builder.site_config(config, brand, lang, False),
                     cache.project(brand, lang))
 
 

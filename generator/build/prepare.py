@@ -107,7 +107,7 @@ class Prepared:
     def plan_brand(self, brand: str) -> list[Site]:
         """The plans of one brand's sites (one per language)."""
         return plan_brand(BrandSources(
-            self.config, brand, self.lines, self.as_of, self.pages, str(TEMPLATES / "theme"),
+            self.config, brand, self.lines, self.as_of, self.pages,
             strict=self.options.strict, drafts=self.options.drafts, consent=self.consent.get(brand, {}), sri=self.sri,
             banner=self.banners.get(brand), memo=self.memo.brand(brand), pdfs=bool(self.pdf_tools)))
 

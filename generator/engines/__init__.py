@@ -38,7 +38,7 @@ class LivePreview(Protocol):
 class SiteEngine(Protocol):
     """Builds site plans into folders, and serves them with live reload."""
 
-    def site_config(self, config: SiteConfig, brand: str, lang: str, theme_dir: str, strict: bool,
+    def site_config(self, config: SiteConfig, brand: str, lang: str, strict: bool,
                     banner_reopen: str = "") -> dict[str, Any]:
         """The engine config of one brand's site in one language (`Site.engine`)."""
 

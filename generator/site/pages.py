@@ -43,7 +43,6 @@ class BrandSources:
     timelines: dict[Key, Timeline]
     as_of: dt.date
     pages: jinja2.Environment  # our page templates (jinja_envs.page_templates)
-    theme_dir: str
     _: KW_ONLY
     strict: bool = False  # the engine's warnings fail the build
     drafts: bool = False  # unreleased text at the plain URLs
@@ -86,7 +85,7 @@ def plan_brand(source: BrandSources) -> list[Site]:
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
         plans.append(Site(brand_id, lang, subdir(config, lang), site_pages, files,
                           picture_copies(config.brands[brand_id]),
-                          engine().site_config(config, brand_id, lang, source.theme_dir, source.strict, reopen)))
+                          engine().site_config(config, brand_id, lang, source.strict, reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
     return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)

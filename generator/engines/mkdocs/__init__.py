@@ -27,10 +27,10 @@ from .mkdocs_yml import mkdocs_config
 class MkdocsEngine:
     """`engines.SiteEngine` with mkdocs 1.6 and Material 9 (a class, so that mypy checks it against the protocol)."""
 
-    def site_config(self, config: SiteConfig, brand: str, lang: str, theme_dir: str, strict: bool,
+    def site_config(self, config: SiteConfig, brand: str, lang: str, strict: bool,
                     banner_reopen: str = "") -> dict[str, Any]:
         """The site's mkdocs.yml, but its folders and hooks (sites.py adds those)."""
-        return mkdocs_config(config, brand, lang, theme_dir, strict, banner_reopen)
+        return mkdocs_config(config, brand, lang, strict, banner_reopen)
 
     def workers(self, jobs: int) -> AbstractContextManager[ProcessPoolExecutor | None]:
         """Worker processes that import mkdocs while the core reads the history."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from copy import deepcopy
+from pathlib import Path
 from typing import Any
 
 from ...content.config import SiteConfig
@@ -11,6 +12,9 @@ from ...content.render import MARKDOWN_EXTENSIONS, language_url, not_found, subd
 from ...site.i18n import _, gettext_for
 from ...site.identity import footer, pictures
 
+# Our overrides of Material's templates, and our scripts: kept MiniJinja-portable (tests/test_theme_portable.py),
+# they serve any engine that renders Material's theme (Zensical too: docs/architecture.md), so not in this package.
+THEME = Path(__file__).resolve().parents[3] / "templates" / "theme"
 # Material's strings (its `lang.t` keys) that its language files have wrong or in English, from our
 # catalogs instead (hooks.py); the English text is Material's own.
 THEME_STRINGS = {"action.skip": _("Skip to content"), "top": _("Back to top"),
@@ -19,7 +23,7 @@ THEME_STRINGS = {"action.skip": _("Skip to content"), "top": _("Back to top"),
                  "search.result.more.other": _("# more on this page"), "search.result.term.missing": _("Missing")}
 
 
-def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, strict: bool,
+def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, strict: bool,
                   banner_reopen: str = "") -> dict[str, Any]:
     """The mkdocs.yml of one brand and language (docs_dir and site_dir are set by the build)."""
     brand = config.brands[brand_id]
@@ -29,7 +33,7 @@ def mkdocs_config(config: SiteConfig, brand_id: str, lang: str, theme_dir: str, 
                    "link": _relative_root(here, subdir(config, language.code)),
                    "site_url": language_url(config, brand_id, language.code)}
                   for language in config.languages if language.code in config.brand_languages(brand_id)]
-    theme: dict[str, Any] = {"name": "material", "custom_dir": theme_dir, "language": lang,
+    theme: dict[str, Any] = {"name": "material", "custom_dir": str(THEME), "language": lang,
                              "palette": {"primary": "custom", "accent": "custom"},
                              # System fonts: Material's default loads Google Fonts, a request to
                              # another host from every page before any consent.
