@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import orjson
 
 from ..errors import BuildError
-from ..history.git import LOCK_FILE, GitHistory
+from ..history.git import LOCK_FILE, GitHistory, History
 from ..history.versions import VersionReader, found_from_json, found_to_json
 from ..keys import key
 from ..site.model import Page
@@ -110,7 +110,7 @@ class BuildCache:
                  *(root / c for c in copies)]
         return key(self.tools, settings, build_date(), head, *_files(root, [p for p in paths if p.is_file()]))
 
-    def versions(self, history: GitHistory, until: str) -> VersionReader:
+    def versions(self, history: History, until: str) -> VersionReader:
         """The versions in the history up to `until` ("": none): the last build's walk, carried on from there."""
         self.walk = (self.dir, self.tools, history.root, until)
         if until and self.walk in _WALK:  # this process' last build (serve's previews) read up to there:

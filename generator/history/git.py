@@ -1,8 +1,9 @@
 """Git as the store of published versions: one pass over the log, blobs read in one batch.
 
 Modelled on Open Terms Archive's recorder: a repository interface (`History`) with a git data
-mapper (`GitHistory`) and an in-memory one (`MemoryHistory`) for tests. Nothing else in the
-generator runs git.
+mapper (`GitHistory`); callers type against the interface, and only the entry points (the build's
+cache, release, check, queries) make the mapper. `MemoryHistory` is a snapshot source for tests.
+Nothing else in the generator runs git.
 """
 
 from __future__ import annotations
@@ -47,15 +48,34 @@ class Line:
 
 
 class History(Protocol):
-    """Where versions come from: snapshots in commit order, oldest first."""
+    """Where published versions come from: the repository interface that callers use (GitHistory maps git)."""
 
-    def snapshots(self) -> Iterator[Snapshot]:
-        """Yield the state of the tracked files after each commit that changed them."""
-        ...
+    root: Path
+
+    def tips(self) -> str:
+        """What decides which versions are published (HEAD and the branch tips), as one text."""
+
+    def line(self, branch: str, rev: str = "HEAD") -> Line:
+        """Where `rev` stands on the first-parent line of the publishing `branch`."""
+
+    def follows(self, commit: str, head: str) -> bool:
+        """Whether `commit` is on the first-parent line of `head`."""
+
+    def touched(self, path: str, until: str) -> bool:
+        """Whether a commit up to `until` added, changed or deleted `path`."""
+
+    def file_at(self, commit: str, path: str) -> str | None:
+        """The text of a file at a commit; None if it has no such file."""
+
+    def tree(self, rev: str) -> dict[str, bytes]:
+        """The tracked files at a revision."""
+
+    def snapshots(self, since: str = "", until: str = "HEAD") -> Iterator[Snapshot]:
+        """The tracked files after each commit up to `until` that changed them (after `since`), oldest first."""
 
 
 class MemoryHistory:
-    """A history held in memory: a list of (commit id, time, {path: text or None to delete})."""
+    """Snapshots held in memory, for tests: a list of (commit id, time, {path: text or None to delete})."""
 
     def __init__(self, commits: list[tuple[str, dt.datetime, dict[str, str | None]]]) -> None:
         self.commits = commits
@@ -145,7 +165,7 @@ class GitHistory:
         log = self._git("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
                         "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H %cI",
                         f"{since}..{until}" if since else until, "--", *TRACKED)
-        blobs = self._blobs_at(since) if since else {}
+        blobs = self._blob_ids(since) if since else {}
         with _BlobReader(self.root) as reader:
             for commit, when, changes in _parse_log(log):
                 for path, sha in changes.items():
@@ -157,7 +177,13 @@ class GitHistory:
                 yield Snapshot(commit, when, frozenset(changes), files)
 
 
-    def _blobs_at(self, rev: str) -> dict[str, str]:
+    def tree(self, rev: str) -> dict[str, bytes]:
+        """The tracked files at a revision."""
+        blobs = self._blob_ids(rev)
+        with _BlobReader(self.root) as reader:
+            return {path: reader.read(sha) for path, sha in blobs.items()}
+
+    def _blob_ids(self, rev: str) -> dict[str, str]:
         """The tracked paths at a revision and their blob ids."""
         listing = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", *TRACKED,
                             hint="Check the revision names: `git log --oneline` lists them.")
@@ -171,9 +197,7 @@ def tree_at(root: Path, rev: str | None) -> dict[str, bytes]:
         files = [p for name in TRACKED for p in ([root / name] if (root / name).is_file()
                                                  else sorted((root / name).rglob("*.md")))]
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in files if p.is_file()}
-    blobs = GitHistory(root)._blobs_at(rev)
-    with _BlobReader(root) as reader:
-        return {path: reader.read(sha) for path, sha in blobs.items()}
+    return GitHistory(root).tree(rev)
 
 
 def _parse_log(log: str) -> Iterator[tuple[str, dt.datetime, dict[str, str | None]]]:

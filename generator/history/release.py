@@ -16,7 +16,7 @@ from pathlib import Path
 from ..build.cache import BuildCache
 from ..content.assemble import Publication
 from ..errors import BuildError, PolicygenError, Problem
-from .git import LOCK_FILE, RESTORE, GitHistory, Line, parse_lock, read_lock, tree_at, write_lock
+from .git import LOCK_FILE, RESTORE, GitHistory, History, Line, parse_lock, read_lock, tree_at, write_lock
 from .version_ids import settle_ids
 from .versions import Key, Version, VersionReader, check_record, texts_at
 
@@ -66,7 +66,7 @@ def published(root: Path, branch: str, cache: BuildCache | None, drafts: dict[Ke
     return reader, release(root, history, line, reader.found, drafts, today, publication, record, relock)
 
 
-def release(root: Path, history: GitHistory, line: Line, found: dict[Key, list[Version]], drafts: dict[Key, Version],
+def release(root: Path, history: History, line: Line, found: dict[Key, list[Version]], drafts: dict[Key, Version],
             today: dt.date, publication: Publication, record: bool, relock: bool) -> Release:
     """Check the published versions against versions.lock; off the publishing branch, add the proposed ones.
 
@@ -117,7 +117,7 @@ def published_texts(root: Path, base: str, branch: str) -> dict[Key, Version]:
     return texts_at(tree_at(root, cut)) if cut else {}
 
 
-def _recorded(root: Path, history: GitHistory, line: Line, relock: bool, guarded: bool) -> Record:
+def _recorded(root: Path, history: History, line: Line, relock: bool, guarded: bool) -> Record:
     """versions.lock as it stands; when `guarded`, one that was deleted or cut short is an error (unless relocking)."""
     try:
         lock = read_lock(root)
@@ -133,7 +133,7 @@ def _recorded(root: Path, history: GitHistory, line: Line, relock: bool, guarded
     return lock
 
 
-def _lost(root: Path, lock: Record, history: GitHistory, head: str) -> list[Problem]:
+def _lost(root: Path, lock: Record, history: History, head: str) -> list[Problem]:
     """A versions.lock that was committed but is gone, or lacks versions its committed form has."""
     committed = history.file_at(head, LOCK_FILE)
     if not (root / LOCK_FILE).exists():
