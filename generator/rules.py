@@ -30,6 +30,7 @@ from .versions import Key
 # What Jinja replaces in a line of policy text: a value, a tag, a comment (with its whitespace control).
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 Checker = Callable[[Chunk, BrandFacts], list[Finding]]  # check_chunk, or the same findings kept from the last build
+FIELDS = {kind: tuple(field.name for field in fields(kind)) for kind in (Chunk, BrandFacts, Finding)}
 
 
 def content_findings(config: SiteConfig, publication: Publication, chunks: dict[Key, tuple[str, ...]],
@@ -74,8 +75,13 @@ def brand_facts(config: SiteConfig, brand_id: str) -> BrandFacts:
 
 def remembered(memo: Memo) -> Checker:
     """check_chunk, its findings kept in `memo` by everything it reads: the chunk and the brand's facts."""
+    facts_parts: dict[int, tuple[BrandFacts, list[Any]]] = {}  # a text's chunks share its facts: made once
+
     def checked(chunk: Chunk, facts: BrandFacts) -> list[Finding]:
-        rows = memo.get((*_plain(chunk), *_plain(facts)), lambda: [_plain(f) for f in check_chunk(chunk, facts)])
+        if facts_parts.get(id(facts), (None,))[0] is not facts:
+            facts_parts[id(facts)] = facts, _plain(facts)
+        parts = (*_plain(chunk), *facts_parts[id(facts)][1])
+        rows = memo.get(parts, lambda: [_plain(f) for f in check_chunk(chunk, facts)])
         return [Finding(*row) for row in rows]
 
     return checked
@@ -83,7 +89,7 @@ def remembered(memo: Memo) -> Checker:
 
 def _plain(value: Chunk | BrandFacts | Finding) -> list[Any]:
     """Its fields, as values whose repr is the same in every process (string hashing orders a frozenset's)."""
-    values = [getattr(value, field.name) for field in fields(value)]
+    values = [getattr(value, name) for name in FIELDS[type(value)]]
     return [tuple(sorted(v)) if isinstance(v, frozenset) else tuple(v.items()) if isinstance(v, dict) else v
             for v in values]
 
@@ -100,7 +106,8 @@ def _text_findings(config: SiteConfig, publication: Publication, chunks: dict[Ke
                 row = finding.line - chunk.line
                 source = sources.get((finding.path, finding.line))
                 if source is not None and 0 <= row < len(lines):
-                    finding = replace(finding, column=source_column(source, lines[row], finding.column))
+                    column = source_column(source, lines[row], finding.column)
+                    finding = finding if column == finding.column else replace(finding, column=column)
                 yield finding, key[0]
 
 
