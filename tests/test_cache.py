@@ -14,8 +14,10 @@ from test_build import tree_hashes
 from test_versions import aup, both, history
 
 from generator.build import pipeline as build_module
-from generator.build.cache import _reader_from_json
+from generator.build.cache import _findings_from_json, _reader_from_json
 from generator.build.pipeline import SWAP_MARK, BuildOptions, build
+from generator.checks import rules
+from generator.checks.text import check_chunk
 from generator.content.load import load_config
 from generator.engines.mkdocs import sites
 from generator.engines.mkdocs.mkdocs_yml import mkdocs_config
@@ -225,7 +227,7 @@ def test_a_rewritten_history_is_read_again_from_the_start(mini, monkeypatch, tmp
     assert_same_as_cold(mini, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["history.json", "pages/acme.json", "build.json"])
+@pytest.mark.parametrize("damage", ["history.json", "pages/acme.json", "build.json", "findings.json"])
 def test_a_damaged_cache_only_makes_a_slower_build(built, tmp_path, damage):
     (built.root / ".site.cache" / damage).write_bytes(b"\x80\x04garbage")
     new_version(built)
@@ -235,7 +237,8 @@ def test_a_damaged_cache_only_makes_a_slower_build(built, tmp_path, damage):
         f"ignored .site.cache/{damage} (unreadable or from another version); " + {
             "history.json": "this build reads the history again",
             "pages/acme.json": "this build renders acme's pages again",
-            "build.json": "this build makes every site again"}[damage]]
+            "build.json": "this build makes every site again",
+            "findings.json": "this build checks every text again"}[damage]]
     assert_same_as_cold(built, tmp_path)
 
 
@@ -307,3 +310,62 @@ def test_a_brand_that_fails_to_plan_while_others_build_leaves_the_site_as_it_was
     monkeypatch.setattr(build_module.Prepared, "plan_brand", real)
     build(options(built, jobs=2))  # the kept projects that acme's sites left are sound
     assert_same_as_cold(built, tmp_path)
+
+
+def warnings(repo, site: str = "site") -> list[str]:
+    said: list[str] = []
+    build(options(repo, site), report=said.append)
+    return [line for line in said if ": warning: " in line]
+
+
+def test_a_rebuild_runs_the_text_rules_again_only_on_the_chunks_that_changed(built, monkeypatch):
+    checked: list[tuple[str, int]] = []
+
+    def counting(chunk, facts):
+        checked.append((chunk.path, chunk.line))
+        return check_chunk(chunk, facts)
+
+    monkeypatch.setattr(rules, "check_chunk", counting)
+    built.edit("content/en/acme/privacy.md", "Customers provide it themselves.", "Customers provide it,, twice.")
+    new_version(built, "2026-11-22", "acme/privacy", "2026-11-21")
+    said = warnings(built)
+    assert checked == [("content/en/acme/privacy.md", 10)]  # the one clause changed, in the one brand's text
+    assert said == ["content/en/acme/privacy.md:12:21: warning: doubled punctuation ',,'. Keep one mark. "
+                    "[doubled-punctuation]"]
+    assert warnings(built, "cold") == said  # a build without the cache
+
+
+# Edits that change what the text rules find in chunks that themselves stay the same; the finding looked for,
+# and whether it is there after the edit. A chunk's findings must be kept by everything they depend on.
+BEFORE = {"content/en/acme/privacy.md": ("We collect names and email addresses.", "We collect what the DPA lists.")}
+CHANGES = {
+    "a brand's name in site.yml": ({"site.yml": ("name: ACME", "name: Acme")}, "the brand is written 'ACME'", True),
+    "another brand's name": ({"site.yml": ("name: Beta", "name: DPA")}, "names another brand, beta ('DPA')", True),
+    "a term defined in another clause": (
+        {"content/en/acme/privacy.md": ("provide it themselves.", 'provide it to the Data Protection Act ("DPA").')},
+        "'DPA' is not defined in this document", False),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_finding_that_an_edit_elsewhere_changes_is_found_again(built, change):
+    for path, (old, new) in BEFORE.items():
+        built.edit(path, old, new)
+    edits, finding, after = CHANGES[change]
+    before = [line for line in warnings(built) if finding in line]
+    for path, (old, new) in edits.items():
+        built.edit(path, old, new)
+    try:
+        said = [line for line in warnings(built) if finding in line]
+    except ContentError as error:  # an error refuses the build
+        said = [line for line in str(error).splitlines() if finding in line]
+    assert (bool(before), bool(said)) == (not after, after)
+
+
+@pytest.mark.parametrize("rows", [{}, "rows", [["a.md", 1, 2, "warning", "m", "h"]],
+                                  [["a.md", "1", 2, "warning", "m", "h", "r"]],
+                                  [["a.md", 1, 2, "warning", "m", "h", None]]])
+def test_kept_findings_of_another_shape_are_not_read(rows):
+    with pytest.raises(ValueError):
+        _findings_from_json({"findings": {"key": rows}})
+    assert _findings_from_json({"findings": {"key": [["a.md", 1, 2, "warning", "m", "h", "r"]]}})

@@ -282,3 +282,14 @@ def test_markers_change_no_published_page_and_no_version(tmp_path: Path) -> None
     assert any("to confirm: cơ quan nhà nước có thẩm quyền" in line for line in said)  # the build says so
     assert not [line for line in said if "not published" in line]  # and no text waits as a draft
     assert sum("to confirm:" in line for line in said) == 22 + 9 + 1 + 7 + 7  # texts, site.yml, inline, legal/*.yml
+
+
+def test_a_rebuild_in_the_same_process_reads_the_law_as_it_now_stands(mini: ContentRepo) -> None:
+    """The citations of the lines seen are kept while references.yml is the same (serve's rebuilds), not after."""
+    mini.write({"legal/references.yml": REFERENCES})
+    mini.edit("content/en/aup.md", "for unlawful purposes.", "for purposes Decree No. 12/2019/ND-CP forbids.")
+    assert legal(mini.root) == legal(mini.root) == []  # not listed: --references says so
+    mini.edit("legal/references.yml", "number: 90/2008/NĐ-CP", "number: 12/2019/NĐ-CP")
+    assert [(f.path, f.line, f.message) for f in legal(mini.root)] == [
+        ("content/en/aup.md", 11, "'Decree No. 12/2019/ND-CP': Decree 12/2019/NĐ-CP was replaced by Decree "
+         "91/2020/NĐ-CP (since 2020-10-01)")]

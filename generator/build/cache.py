@@ -21,8 +21,8 @@ from ..errors import BuildError
 from ..history.git import LOCK_FILE, GitHistory, History
 from ..history.versions import VersionReader, found_from_json, found_to_json
 from ..keys import key
+from ..memo import Memo, Memos
 from ..site.model import Page
-from .memo import Memos
 
 ROOT = Path(__file__).resolve().parents[2]  # the project: generator/ and templates/
 FORMAT = 3  # bump when the layout of a cache file changes
@@ -143,6 +143,15 @@ class BuildCache:
             if memo.changed():
                 self._save(f"pages/{brand}.json", {"salt": memos.salt, "pages": memo.used})
 
+    def findings(self) -> Memo:
+        """The text rules' findings of the last build, by chunk and brand facts (see rules.remembered)."""
+        stored = self._load("findings.json", _findings_from_json, "this build checks every text again")
+        return Memo(stored or {}, "")
+
+    def save_findings(self, memo: Memo) -> None:
+        if memo.changed():  # only what this build checked: a text gone is not kept
+            self._save("findings.json", {"findings": memo.used})
+
     def pdf(self, key: str) -> Path | None:
         """The PDF kept under `key` (cache key of everything its bytes depend on), if there is one."""
         path = self.dir / "pdf" / f"{key}.pdf"
@@ -227,6 +236,18 @@ def _pages_from_json(data: dict[str, Any]) -> tuple[str, dict[str, str | tuple[s
     if data.keys() != {"salt", "pages"} or type(data["salt"]) is not str or type(data["pages"]) is not dict:
         raise ValueError("not a pages cache")
     return data["salt"], {key: _page(value) for key, value in data["pages"].items()}
+
+
+def _findings_from_json(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """Each chunk's findings, if each is a row of rules.Finding's fields with their types."""
+    if data.keys() != {"findings"} or type(data["findings"]) is not dict:
+        raise ValueError("not a findings cache")
+    kinds = (str, int, int, str, str, str, str)
+    for rows in data["findings"].values():
+        if type(rows) is not list or not all(type(row) is list and list(map(type, row)) == list(kinds)
+                                             for row in rows):
+            raise ValueError("a chunk's findings are rows of a finding's fields")
+    return dict(data["findings"])
 
 
 def _page(value: object) -> str | tuple[str, str] | dict[str, Any]:

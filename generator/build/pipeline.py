@@ -158,6 +158,7 @@ def write(ready: Prepared, site_dir: Path, cache: BuildCache, pool: ProcessPoolE
         # Pure results, valid whatever becomes of this build; not before the plans, which read the pages' cache.
         cache.save_versions(ready.reader)
         cache.save_pages(ready.memo)
+        cache.save_findings(ready.findings)
         _sites_done(ready, planned, built, stage, cache, maker, report)
         swap(stage, site_dir, sorted(b.brand for b in planned if b.changed))
     finally:

@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import jinja2
 
 from .. import keys
 from ..checks.legal import legal_check
-from ..checks.rules import content_findings, refuse_findings
+from ..checks.rules import content_findings, refuse_findings, remembered
 from ..consent.banner import banner_css, banner_json
 from ..consent.snippets import Snippet, snippets
 from ..content.assemble import Publication, assemble
@@ -32,13 +32,13 @@ from ..history.versions import (
     working_texts,
 )
 from ..jinja_envs import page_templates
+from ..memo import Memo, Memos
 from ..site.model import Site
 from ..site.pages import VIETNAM, BrandSources, plan_brand
 from ..site.pdf import PACKAGES as PDF_PACKAGES
 from ..site.pdf import SOURCES as PDF_SOURCES
 from ..site.pdf import PdfVersion, pdf_versions
 from .cache import BuildCache, pdf_tools_digest
-from .memo import Memos
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CONSENT_SCRIPT = "theme/assets/javascripts/policy-consent.js"
@@ -103,6 +103,7 @@ class Prepared:
     memo: Memos
     pdf_tools: str = ""  # what every PDF depends on besides its version (cache.pdf_tools_digest); "": no PDFs
     warnings: tuple[str, ...] = ()  # the check rules' warnings, as printed
+    findings: Memo = field(default_factory=lambda: Memo({}, ""))  # the text rules' findings, for the next build
 
     def plan_brand(self, brand: str) -> list[Site]:
         """The plans of one brand's sites (one per language)."""
@@ -170,7 +171,9 @@ def read(checked: Checked, options: BuildOptions, cache: BuildCache | None = Non
                               options.record, options.relock)
     lines = _timelines(shown.versions, checked.drafts, publication, options.drafts, errors)
     errors.raise_if_any(ContentError)
-    warnings = _rules(options, config, (checked.content, publication, checked.chunks), shown.line.publishing)
+    findings = cache.findings() if cache else Memo({}, "")
+    warnings = _rules(options, config, (checked.content, publication, checked.chunks), shown.line.publishing,
+                      findings)
     consent = _consent(config, brands, load_wording(config, options.root / "content", options.root, errors),
                        lines, as_of, errors)
     errors.raise_if_any(ContentError)
@@ -184,15 +187,19 @@ def read(checked: Checked, options: BuildOptions, cache: BuildCache | None = Non
     unpublished = sorted({publication[k].path for k, line in lines.items() if line.draft is not None})
     pdf_tools = pdf_tools_digest(PDF_SOURCES, PDF_PACKAGES) if options.pdf else ""
     return Prepared(config, brands, lines, as_of, pages, consent, sri, banners, options, shown, unpublished,
-                    reader, memo, pdf_tools, warnings)
+                    reader, memo, pdf_tools, warnings, findings)
 
 
 def _rules(options: BuildOptions, config: SiteConfig, texts: tuple[Content, Publication, dict[Key, tuple[str, ...]]],
-           publishing: bool) -> tuple[str, ...]:
-    """check's rules on what was just rendered: errors (with --strict, warnings) refuse the build; the warnings."""
+           publishing: bool, kept: Memo) -> tuple[str, ...]:
+    """check's rules on what was just rendered: errors (with --strict, warnings) refuse the build; the warnings.
+
+    The text rules' findings of a chunk come from `kept` (the last build's) when the chunk and its facts are the
+    same; every other rule reads more than one chunk and runs again.
+    """
     content, publication, chunks = texts
     every = set(options.brands or config.brands) == set(config.brands)  # else a stale accept may be another's
-    findings = content_findings(config, publication, chunks, options.as_of, options.root, every)
+    findings = content_findings(config, publication, chunks, options.as_of, options.root, every, remembered(kept))
     findings += legal_check(options.root, config, content, publication, publishing, chunks).findings
     return refuse_findings(findings, options.strict)
 

@@ -74,10 +74,19 @@ class _Index:
 
 
 _LAST: list[_Index] = []  # the References of the run (a pydantic model with dicts: not hashable for a cache)
+LINES_KEPT = 65536  # then the lines seen are forgotten (a long `serve` would keep every line it ever saw)
 
 
 def _index(references: References) -> _Index:
-    if not _LAST or _LAST[0].references is not references:
+    if _LAST and _LAST[0].references is references:
+        return _LAST[0]
+    # The same entries in the same order (a rebuild in this process, serve's, reads the same file again): the same
+    # citations, of the lines seen so far.
+    same = _LAST and _LAST[0].references == references and list(_LAST[0].references.instruments) == list(
+        references.instruments)
+    if same and len(_LAST[0].lines) <= LINES_KEPT:
+        _LAST[0].references = references
+    else:
         numbered = {number_key(e.kind, e.number): i for i, e in references.instruments.items() if e.kind != "body"}
         _LAST[:] = [_Index(references, numbered, {})]
     return _LAST[0]

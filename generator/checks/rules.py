@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 from ..content.assemble import Publication
 from ..content.config import SiteConfig
@@ -20,6 +21,7 @@ from ..content.model import Resolved
 from ..errors import ContentError, Problem
 from ..history.version_ids import VIETNAM
 from ..history.versions import Key
+from ..memo import Memo
 from .findings import Finding, labelled
 from .frontmatter_rules import front_matter_findings
 from .markers import apply_accepts, read_accepts
@@ -27,18 +29,22 @@ from .text import BrandFacts, Chunk, check_chunk, defined_terms
 
 # What Jinja replaces in a line of policy text: a value, a tag, a comment (with its whitespace control).
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
+Checker = Callable[[Chunk, BrandFacts], list[Finding]]  # check_chunk, or the same findings kept from the last build
+FIELDS = {kind: tuple(field.name for field in fields(kind)) for kind in (Chunk, BrandFacts, Finding)}
 
 
 def content_findings(config: SiteConfig, publication: Publication, chunks: dict[Key, tuple[str, ...]],
-                     as_of: dt.date | None, root: Path | None = None, complete: bool = True) -> list[Finding]:
+                     as_of: dt.date | None, root: Path | None = None, complete: bool = True,
+                     checked: Checker = check_chunk) -> list[Finding]:
     """Every finding of the text and front matter rules, each once, less what markers accept.
 
     `as_of` is today for the date rules (None: the date in Vietnam; SOURCE_DATE_EPOCH pins a build's output,
     not the calendar). `complete`: every brand's texts are here (else a stale accept cannot be told).
+    `checked`: the text rules of one chunk (the build's keep their findings between builds: `remembered`).
     """
     today = as_of or dt.datetime.now(VIETNAM).date()
     sources = dict(_source_lines(publication))
-    found = _merged(_text_findings(config, publication, chunks, sources), _reach(publication))
+    found = _merged(_text_findings(config, publication, chunks, sources, checked), _reach(publication))
     found += front_matter_findings(config, publication, today, root)
     accepts, problems = read_accepts((path, line, text) for (path, line), text in sorted(sources.items()))
     return sorted(set(apply_accepts(found, accepts, complete) + problems))
@@ -67,19 +73,41 @@ def brand_facts(config: SiteConfig, brand_id: str) -> BrandFacts:
     return BrandFacts(brand_id, own, others, tuple(config.checks.foreign_names))
 
 
+def remembered(memo: Memo) -> Checker:
+    """check_chunk, its findings kept in `memo` by everything it reads: the chunk and the brand's facts."""
+    facts_parts: dict[int, tuple[BrandFacts, list[Any]]] = {}  # a text's chunks share its facts: made once
+
+    def checked(chunk: Chunk, facts: BrandFacts) -> list[Finding]:
+        if facts_parts.get(id(facts), (None,))[0] is not facts:
+            facts_parts[id(facts)] = facts, _plain(facts)
+        parts = (*_plain(chunk), *facts_parts[id(facts)][1])
+        rows = memo.get(parts, lambda: [_plain(f) for f in check_chunk(chunk, facts)])
+        return [Finding(*row) for row in rows]
+
+    return checked
+
+
+def _plain(value: Chunk | BrandFacts | Finding) -> list[Any]:
+    """Its fields, as values whose repr is the same in every process (string hashing orders a frozenset's)."""
+    values = [getattr(value, name) for name in FIELDS[type(value)]]
+    return [tuple(sorted(v)) if isinstance(v, frozenset) else tuple(v.items()) if isinstance(v, dict) else v
+            for v in values]
+
+
 def _text_findings(config: SiteConfig, publication: Publication, chunks: dict[Key, tuple[str, ...]],
-                   sources: dict[tuple[str, int], str]) -> Iterator[tuple[Finding, str]]:
+                   sources: dict[tuple[str, int], str], checked: Checker) -> Iterator[tuple[Finding, str]]:
     """(finding at the source, brand) for the text rules over every brand's rendered text."""
     for key, text in publication.items():
         rendered = chunks[key]
         facts = replace(brand_facts(config, key[0]), defined=defined_terms(list(rendered)))
         for chunk in located(text, rendered, key[2]):
             lines = chunk.text.split("\n")
-            for finding in check_chunk(chunk, facts):
+            for finding in checked(chunk, facts):
                 row = finding.line - chunk.line
                 source = sources.get((finding.path, finding.line))
                 if source is not None and 0 <= row < len(lines):
-                    finding = replace(finding, column=source_column(source, lines[row], finding.column))
+                    column = source_column(source, lines[row], finding.column)
+                    finding = finding if column == finding.column else replace(finding, column=column)
                 yield finding, key[0]
 
 

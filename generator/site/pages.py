@@ -15,7 +15,6 @@ import jinja2
 from babel.core import Locale
 from markupsafe import Markup
 
-from ..build.memo import Memo
 from ..consent.snippets import Snippet, fragment_html, manifest
 from ..content.config import BannerDef, SiteConfig
 from ..content.render import brand_css, brand_values, language_url, readable_colour, subdir
@@ -23,6 +22,7 @@ from ..diff.changes import STATUS, clause_htmls, clause_name, labels, numbers, r
 from ..diff.sections import diff_sections
 from ..engines import engine
 from ..history.versions import Key, Timeline, Version
+from ..memo import Memo
 from . import seo
 from .chrome import changes_chrome, history_chrome, policy_chrome
 from .i18n import _, gettext_for, long_date, ngettext_for, release_day
