@@ -105,6 +105,23 @@ def two_version_site(root: Path, pdf: bool = False) -> Path:
     return root / "site"
 
 
+# A material AUP version, by language: (the heading its new clause goes before, the clause, the summary).
+MATERIAL_AUP = {"vi": ("## Chấm dứt", "## Báo cáo {#reporting}\n\nBáo cáo sự cố ngay.",
+                       "Bổ sung nghĩa vụ báo cáo sự cố."),
+                "en": ("## Termination", "## Reporting {#reporting}\n\nReport incidents.",
+                       "Incidents must be reported.")}
+
+
+def material_aup_version(repo: ContentRepo) -> None:
+    """Commit a material AUP version (2026-11-25, in effect 2026-12-25) adding a clause: one with customer notices."""
+    for lang, (before, clause, summary) in MATERIAL_AUP.items():
+        path = f"content/{lang}/aup.md"
+        repo.edit(path, before, f"{clause}\n\n{before}")
+        repo.edit(path, "updated: 2026-11-20", f"updated: 2026-11-25\neffective: 2026-12-25\nsummary: {summary}\n"
+                  "material: true")
+    repo.commit("AUP: incident reporting (material)")
+
+
 def _strong_passwords(root: Path, updated: str) -> ContentRepo:
     """The mini fixture committed at `root`, then its AUP's second version (strong passwords), `updated` as given."""
     shutil.copytree(FIXTURES / "mini", root)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import material_aup_version
 
 from generator.build.pipeline import BuildOptions, build
 from generator.build.queries import verify_consent
@@ -154,13 +155,7 @@ def test_required_purpose_must_be_a_purpose(mini):
 
 
 def test_material_change_writes_the_customer_notice_in_both_languages(mini):
-    mini.edit("content/vi/aup.md", "## Chấm dứt", "## Báo cáo {#reporting}\n\nBáo cáo sự cố ngay.\n\n## Chấm dứt")
-    mini.edit("content/en/aup.md", "## Termination", "## Reporting {#reporting}\n\nReport incidents.\n\n## Termination")
-    mini.edit("content/vi/aup.md", "updated: 2026-11-20", "updated: 2026-11-25\neffective: 2026-12-25\n"
-              "summary: Bổ sung nghĩa vụ báo cáo sự cố.\nmaterial: true")
-    mini.edit("content/en/aup.md", "updated: 2026-11-20", "updated: 2026-11-25\neffective: 2026-12-25\n"
-              "summary: Incidents must be reported.\nmaterial: true")
-    mini.commit("AUP: incident reporting (material)")
+    material_aup_version(mini)
     build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, as_of=dt.date(2026, 11, 26)))
     text = read(mini, "beta/notices/aup-2026-11-25.txt")
     assert text.startswith("Tiêu đề: Beta: thay đổi Chính sách sử dụng từ ngày 25 tháng 12 năm 2026\n")

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ContentRepo, two_version_site
+from conftest import FIXTURES, ContentRepo, material_aup_version, two_version_site
 
 from generator.build.pipeline import BuildOptions, build
 
@@ -45,12 +45,7 @@ def material_site(tmp_path_factory) -> Path:
     shutil.copytree(FIXTURES / "mini", root)
     repo = ContentRepo(root)
     repo.commit("Fixture mini")
-    repo.edit("content/vi/aup.md", "## Chấm dứt", "## Báo cáo {#reporting}\n\nBáo cáo sự cố ngay.\n\n## Chấm dứt")
-    repo.edit("content/en/aup.md", "## Termination", "## Reporting {#reporting}\n\nReport incidents.\n\n## Termination")
-    for lang, summary in (("vi", "Bổ sung nghĩa vụ báo cáo sự cố."), ("en", "Incidents must be reported.")):
-        repo.edit(f"content/{lang}/aup.md", "updated: 2026-11-20",
-                  f"updated: 2026-11-25\neffective: 2026-12-25\nsummary: {summary}\nmaterial: true")
-    repo.commit("AUP: incident reporting (material)")
+    material_aup_version(repo)
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 26), pdf=False))
     return root / "site"
 
