@@ -9,7 +9,7 @@ from generator.build.pipeline import BuildOptions, plan
 from generator.engines.mkdocs.docs import indexed, source
 from generator.site.model import Page, Site
 
-ODD = 'Điều 1: "quoted" — 😀\x85 --- # not a heading\n{{ x }}'  # YAML and JSON disagree on U+0085 and 😀
+ODD = 'Điều 1: "quoted" — 😀\x85\u2028\x7f\ufeff\x01 --- # not a heading\n{{ x }}: \\u00e1'  # YAML ≠ JSON here
 
 
 def test_the_engine_writes_the_values_mkdocs_reads_back():
