@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import markdown  # noqa: E402
 from synth import make_repo, policy_text  # noqa: E402
 
-from generator.build.pipeline import BuildOptions, build, plan  # noqa: E402
 from generator.checks.check import CheckOptions, run_check  # noqa: E402
 from generator.content.render import MARKDOWN_EXTENSIONS  # noqa: E402
 from generator.history.git import GitHistory  # noqa: E402
 from generator.history.versions import read_versions  # noqa: E402
+from generator.pipeline.build import BuildOptions, build, plan  # noqa: E402
 from generator.site.markdown_ext import PolicyExtension, converter  # noqa: E402
 
 

@@ -56,8 +56,8 @@ def build(ctx: click.Context, brands: tuple[str, ...], strict: bool, site_dir: P
     branch (site.yml `publishing_branch`, default main) it records new versions in versions.lock;
     on any other branch a new `updated` date is only proposed, and nothing is recorded.
     """
-    from .build.pipeline import BuildOptions
-    from .build.pipeline import build as run_build
+    from .pipeline.build import BuildOptions
+    from .pipeline.build import build as run_build
 
     started = time.monotonic()
     options = BuildOptions(root=root, site_dir=site_dir, brands=brands, strict=strict, jobs=jobs,
@@ -138,7 +138,7 @@ def diff(ctx: click.Context, revisions: str, fmt: str, root: Path) -> None:
     policygen diff origin/main..HEAD     what a pull request changes
     policygen diff v1..v2 --format json
     """
-    from .build.queries import diff_report
+    from .pipeline.queries import diff_report
 
     click.echo(_run(ctx, lambda: diff_report(root, revisions, fmt), None), nl=False)
 
@@ -225,9 +225,9 @@ def consent() -> None:
 def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, version: str, sha256: str,
                    bases: tuple[str, ...], root: Path) -> None:
     """Check a stored consent record against the published versions; print the text agreed to."""
-    from .build.queries import verify_consent
     from .consent.snippets import read_bases
     from .content.load import declared_bases
+    from .pipeline.queries import verify_consent
 
     ok, reason, text = _run(ctx, lambda: verify_consent(root, brand, policy, lang, version, sha256), None)
     lines: list[str] = []

@@ -16,11 +16,11 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from .build.pipeline import TEMPLATES, BuildOptions, build
 from .content.config import SiteConfig
 from .content.load import load_config
 from .engines import engine
 from .errors import PolicygenError, Problem
+from .pipeline.build import TEMPLATES, BuildOptions, build
 
 Stamp = tuple[int, int]  # a file's modification time and size: what a save changes
 # How often the watched files are looked at, and how long a save must be left alone before it is built

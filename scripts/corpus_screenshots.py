@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import chromium, serve_dir  # noqa: E402
 from test_import import SITE  # noqa: E402
 
-from generator.build.pipeline import BuildOptions, build  # noqa: E402
 from generator.importing.run import ImportOptions, run_import  # noqa: E402
+from generator.pipeline.build import BuildOptions, build  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "mozilla" / "websites_privacy_notice"
 SHOTS = ROOT / "docs" / "screenshots"

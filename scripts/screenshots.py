@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import chromium, serve_dir  # noqa: E402
 
-from generator.build.pipeline import BuildOptions, build  # noqa: E402
+from generator.pipeline.build import BuildOptions, build  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
 PAGES = {"policy": "voip24h/{lang}terms/", "changes": "voip24h/{lang}aup/2026-11-22/changes/",

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from browser import chromium, serve_dir  # noqa: E402
 from synth import make_repo  # noqa: E402
 
-from generator.build.pipeline import BuildOptions, build  # noqa: E402
+from generator.pipeline.build import BuildOptions, build  # noqa: E402
 
 SIZE = (3, 5, 30)  # bench/run.py's default: brands, policies, versions
 PAGES = {"home": "", "policy": "p0/", "archived": "p0/2021-03-01/", "changes": "p0/2021-03-01/changes/",

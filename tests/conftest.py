@@ -98,7 +98,7 @@ def two_version_site(root: Path, pdf: bool = False) -> Path:
     folder."""
     import datetime as dt
 
-    from generator.build.pipeline import BuildOptions, build
+    from generator.pipeline.build import BuildOptions, build
 
     _strong_passwords(root, "updated: 2026-11-22")
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 22), pdf=pdf))
@@ -144,7 +144,7 @@ def translated_version_site(root: Path) -> Path:
     """
     import datetime as dt
 
-    from generator.build.pipeline import BuildOptions, build
+    from generator.pipeline.build import BuildOptions, build
 
     repo = _strong_passwords(root, "updated: 2026-11-21\nsummary: Strong passwords.")
     repo.edit("content/en/aup.md", "keep strong passwords", "keep their strong passwords")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build.pipeline import BuildOptions, plan
 from generator.errors import PolicygenError
+from generator.pipeline.build import BuildOptions, plan
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yml"))
 

@@ -10,7 +10,7 @@ import pytest
 from browser import chromium, serve_dir
 from conftest import FIXTURES, ContentRepo
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 375, "height": 667}

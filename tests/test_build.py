@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -164,7 +164,7 @@ def test_a_rebuild_reuses_unchanged_sites_and_equals_a_cold_build(mini, monkeypa
 
 
 def test_a_new_theme_or_generator_rebuilds_every_site(mini, monkeypatch):
-    from generator.build import pipeline as build_module
+    from generator.pipeline import build as build_module
 
     site, day = mini.root / "site", dt.date(2026, 11, 22)
     build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day))

@@ -13,9 +13,6 @@ import pytest
 from test_build import tree_hashes
 from test_versions import aup, both, history
 
-from generator.build import pipeline as build_module
-from generator.build.cache import _findings_from_json, _reader_from_json
-from generator.build.pipeline import SWAP_MARK, BuildOptions, build
 from generator.checks import rules
 from generator.checks.text import check_chunk
 from generator.content.load import load_config
@@ -24,6 +21,9 @@ from generator.engines.mkdocs.mkdocs_yml import mkdocs_config
 from generator.errors import BuildError, ContentError
 from generator.history.git import GitHistory
 from generator.history.versions import VersionReader, found_to_json, read_versions
+from generator.pipeline import build as build_module
+from generator.pipeline.build import SWAP_MARK, BuildOptions, build
+from generator.pipeline.cache import _findings_from_json, _reader_from_json
 
 DAY = dt.date(2026, 12, 31)
 

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from test_cache import DAY, assert_same_as_cold, new_version, options
 
-from generator.build import pipeline as build_module
-from generator.build import prepare as prepare_module
-from generator.build.pipeline import build
 from generator.engines.mkdocs import sites
 from generator.errors import ContentError
 from generator.history.git import GitHistory
 from generator.history.versions import found_from_json, found_to_json, read_versions, version_from_json, version_to_json
+from generator.pipeline import build as build_module
+from generator.pipeline import prepare as prepare_module
+from generator.pipeline.build import build
 
 HISTORY_NOTE = "this build reads the history again"
 OLD_PATHS = ["history.pickle", "pages/acme.pickle", "pages/beta.pickle", "work/acme.vi.plan.pickle",

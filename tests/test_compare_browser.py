@@ -14,11 +14,11 @@ from browser import chromium, serve_dir, serve_with_csp
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 from test_redline import CORPUS, MARKDOWN, _corpus_pairs
 
-from generator.build.pipeline import BuildOptions, build, prepare
 from generator.diff.changes import redline_html
 from generator.diff.clause_text import clause_html
 from generator.diff.redline import diff_html, render
 from generator.diff.sections import diff_sections
+from generator.pipeline.build import BuildOptions, build, prepare
 from generator.site.i18n import gettext_for, ngettext_for
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ import sys
 import pytest
 from conftest import material_aup_version
 
-from generator.build.pipeline import BuildOptions, build
-from generator.build.queries import verify_consent
 from generator.errors import ConfigError, ContentError
 from generator.history.git import read_lock
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.queries import verify_consent
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from browser import chromium, serve_with_csp
 from conftest import FIXTURES, ContentRepo
 
-from generator.build.pipeline import BuildOptions, build, subresource_integrity
+from generator.pipeline.build import BuildOptions, build, subresource_integrity
 
 pytestmark = pytest.mark.browser
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'"

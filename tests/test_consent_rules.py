@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build
 from generator.checks.check import CheckOptions, run_check
 from generator.content.load import load_banner_wording, load_config, load_wording
 from generator.errors import Collector, ContentError
+from generator.pipeline.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parents[1]
 EN, VI = "content/en/consent.yml", "content/vi/consent.yml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ContentRepo
 
-from generator.build.pipeline import BuildOptions, plan
+from generator.pipeline.build import BuildOptions, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 

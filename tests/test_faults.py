@@ -13,9 +13,9 @@ import pytest
 from filelock import FileLock
 from test_build import tree_hashes
 
-from generator.build import pipeline as build_module
-from generator.build.pipeline import BuildOptions, build
 from generator.errors import BuildError
+from generator.pipeline import build as build_module
+from generator.pipeline.build import BuildOptions, build
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ContentRepo, material_aup_version, two_version_site
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 FILES = ["beta/consent/signup.html", "beta/en/consent/signup.html", "beta/consent/manifest.json",

@@ -9,7 +9,7 @@ import pytest
 from browser import chromium, serve_dir
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 HOSTILE = "javascript:alert(1) onerror=alert(2) \"quoted\" 'single' & &amp; &lt;script&gt; ≤3 {{ '{{' }}"

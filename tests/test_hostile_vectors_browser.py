@@ -20,7 +20,7 @@ from browser import chromium, serve_dir
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 from markupsafe import escape
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 

@@ -160,7 +160,7 @@ def _import_corpus(case: str, root: Path, monkeypatch: pytest.MonkeyPatch, histo
 
 
 def _build(root: Path) -> None:
-    from generator.build.pipeline import BuildOptions, build
+    from generator.pipeline.build import BuildOptions, build
 
     build(BuildOptions(root=root, site_dir=root / "site", jobs=1, as_of=dt.date(2026, 11, 30), pdf=False))
 

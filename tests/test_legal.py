@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 from conftest import ContentRepo
 
-from generator.build.pipeline import BuildOptions, build
 from generator.checks.check import CheckOptions, run_check
 from generator.checks.findings import Finding
 from generator.checks.legal import legal_at
@@ -20,6 +19,7 @@ from generator.cli import main
 from generator.errors import ContentError
 from generator.history.git import GitHistory, tree_at
 from generator.history.versions import read_versions, texts_at
+from generator.pipeline.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGAL_RULES = {"confirm", "outdated-law", "required-topic", "banner-policy", "topics", "legal-data"}

@@ -16,12 +16,12 @@ from html.parser import HTMLParser
 import pytest
 from conftest import FIXTURES, ContentRepo
 
-from generator.build.pipeline import BuildOptions, build
 from generator.content.markdown_checks import check_chunk
 from generator.content.markup import check_text, clean_html
 from generator.diff.clause_text import clause_html
 from generator.diff.redline import clause_redline
 from generator.engines.mkdocs.mkdocs_yml import _page_extensions
+from generator.pipeline.build import BuildOptions, build
 from generator.site import markdown_reuse
 from generator.site.i18n import gettext_for
 from generator.site.markdown_ext import converter

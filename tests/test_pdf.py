@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ContentRepo, two_version_site
 
-from generator.build.pipeline import BuildOptions, build
 from generator.history.git import GitHistory
 from generator.history.versions import read_versions
+from generator.pipeline.build import BuildOptions, build
 from generator.site import pdf
 
 AS_OF = dt.date(2026, 11, 22)

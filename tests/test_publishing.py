@@ -13,12 +13,12 @@ import pytest
 from conftest import GIT_ENV, ContentRepo, git
 from test_build import tree_hashes
 
-from generator.build.pipeline import BuildOptions, build
 from generator.checks.check import CheckOptions, run_check
 from generator.errors import BuildError, ConfigError
 from generator.history.git import LOCK_FILE, GitHistory, read_lock
 from generator.history.version_ids import settle_ids
 from generator.history.versions import read_versions
+from generator.pipeline.build import BuildOptions, build
 
 DAY = "2026-11-30"
 BEFORE = dt.date(2026, 11, 29)  # the day before DAY (an `updated` more than a day ahead is refused)

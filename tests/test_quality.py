@@ -15,7 +15,7 @@ import pytest
 from browser import chromium, serve_dir
 from conftest import FIXTURES, ContentRepo
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ContentRepo, accept_check_errors
 
-from generator.build.pipeline import BuildOptions, build
 from generator.diff.clause_text import VOID, WORD_RE, Token, clause_html, escape, tokenize
 from generator.diff.redline import clause_redline
+from generator.pipeline.build import BuildOptions, build
 
 SAID = {"-": "deleted:", "+": "inserted:"}
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"

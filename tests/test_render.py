@@ -6,8 +6,8 @@ import json
 
 from conftest import problems_of
 
-from generator.build.pipeline import BuildOptions, plan
 from generator.errors import ContentError
+from generator.pipeline.build import BuildOptions, plan
 from generator.site.model import Page
 
 VI_AUP = "content/vi/aup.md"

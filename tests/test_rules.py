@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from conftest import problems_of
 
-from generator.build.pipeline import BuildOptions, build
 from generator.checks.check import CheckOptions, run_check
 from generator.checks.fix import fix_text
 from generator.checks.markers import digest
@@ -18,6 +17,7 @@ from generator.errors import ContentError
 from generator.history.git import tree_at
 from generator.history.version_ids import VIETNAM
 from generator.history.versions import texts_at
+from generator.pipeline.build import BuildOptions, build
 
 TODAY = dt.datetime.now(VIETNAM).date()  # the date rules' today
 SECURITY_VI = "Khách hàng giữ bí mật mật khẩu. Xem [[prohibited]]."

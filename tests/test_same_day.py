@@ -11,12 +11,12 @@ import pytest
 from conftest import FIXTURES, GIT_ENV, ContentRepo, git
 from test_versions import aup, both, history
 
-from generator.build.pipeline import BuildOptions, build
-from generator.build.queries import verify_consent
 from generator.checks.check import CheckOptions, run_check
 from generator.history.git import GitHistory, MemoryHistory, read_lock
 from generator.history.version_ids import settle_ids, split_id
 from generator.history.versions import found_from_json, found_to_json, read_versions
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.queries import verify_consent
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 DAY = "2026-11-22"

@@ -65,7 +65,7 @@ def site(tmp_path_factory):
         path = root / "content" / lang / "vietnamserver/privacy.md"
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + clause, encoding="utf-8")
     ContentRepo(root).commit("The company's content, and a clause for the tone placements")
-    from generator.build.pipeline import BuildOptions, build
+    from generator.pipeline.build import BuildOptions, build
 
     build(BuildOptions(root=root, site_dir=root / "site", brands=("vietnamserver",), jobs=1,
                        as_of=dt.date(2026, 11, 30)))

@@ -38,7 +38,7 @@ def publish(repo: ContentRepo, day: str, vi: str, en: str) -> None:
 
 def cold(repo: ContentRepo, site: Path) -> Path:
     """The site serve's first build makes of the content as it is now, built in a new process."""
-    code = ("import pathlib, sys; from generator.build.pipeline import build; "
+    code = ("import pathlib, sys; from generator.pipeline.build import build; "
             "from generator.serve import preview_options; "
             "build(preview_options(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])))")
     subprocess.run([sys.executable, "-c", code, str(repo.root), str(site)], check=True, capture_output=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from mkdocs.utils.meta import get_data
 
-from generator.build.pipeline import BuildOptions, plan
 from generator.engines.mkdocs.docs import indexed, source
+from generator.pipeline.build import BuildOptions, plan
 from generator.site.model import Page, Site
 
 ODD = 'Điều 1: "quoted" — 😀\x85\u2028\x7f\ufeff\x01 --- # not a heading\n{{ x }}: \\u00e1'  # YAML ≠ JSON here

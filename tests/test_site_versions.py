@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from conftest import FIXTURES, git
 
-from generator.build.pipeline import BuildOptions, build, plan
 from generator.errors import BuildError
 from generator.history.git import GitHistory, MemoryHistory, read_lock
 from generator.history.versions import check_record, read_versions, timelines
+from generator.pipeline.build import BuildOptions, build, plan
 
 SITE = (FIXTURES / "mini" / "site.yml").read_text(encoding="utf-8")
 T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)

@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..build.cache import BuildCache
 from ..content.assemble import Publication
 from ..errors import BuildError, PolicygenError, Problem
+from ..pipeline.cache import BuildCache
 from .git import LOCK_FILE, RESTORE, GitHistory, History, Line, parse_lock, read_lock, tree_at, write_lock
 from .version_ids import settle_ids
 from .versions import Key, Version, VersionReader, check_record, texts_at
