@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 
 from ..errors import Collector
 from ..jinja_envs import editor_sandbox
-from ..site.chrome import Link, NotFound, not_found_chrome
-from ..site.i18n import gettext_for
 from .config import SiteConfig
 from .confirm import confirm
 from .markup import check_text
@@ -154,15 +151,6 @@ def _contrast_with_white(rgb: list[int]) -> float:
 
     luminance = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
     return 1.05 / (luminance + 0.05)
-
-
-def not_found(config: SiteConfig, brand_id: str, lang: str) -> NotFound:
-    """The 404 page's content: links to the brand's policies and home pages, by paths from the root."""
-    brand = config.brands[brand_id]
-    home = urlsplit(language_url(config, brand_id, lang)).path
-    policies = tuple(Link(f"{home}{pid}/", config.policies[pid].title[lang]) for pid in brand.policies)
-    languages = {code: urlsplit(language_url(config, brand_id, code)).path for code in config.brand_languages(brand_id)}
-    return not_found_chrome(gettext_for(lang), brand.name, home, policies, languages)
 
 
 def language_url(config: SiteConfig, brand_id: str, lang: str) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from ..content.assemble import Publication
 from ..errors import BuildError, PolicygenError, Problem
-from ..pipeline.cache import BuildCache
 from .git import LOCK_FILE, RESTORE, GitHistory, History, Line, parse_lock, read_lock, tree_at, write_lock
 from .version_ids import settle_ids
 from .versions import Key, Version, VersionReader, check_record, texts_at
@@ -57,7 +57,14 @@ class Release:
         return [f"recorded {len(self.new)} newly published version(s) in {LOCK_FILE}: commit it"] if self.new else []
 
 
-def published(root: Path, branch: str, cache: BuildCache | None, drafts: dict[Key, Version],
+class KeptWalk(Protocol):
+    """The last build's history walk, carried on (the build's cache: pipeline/cache.py)."""
+
+    def versions(self, history: History, until: str) -> VersionReader:
+        """The versions in `history` up to `until`, read from where the last build stopped."""
+
+
+def published(root: Path, branch: str, cache: KeptWalk | None, drafts: dict[Key, Version],
               publication: Publication, today: dt.date, record: bool, relock: bool) -> tuple[VersionReader, Release]:
     """The history walk (carried on from the last build's, with a cache) and what it publishes or proposes."""
     history = GitHistory(root)

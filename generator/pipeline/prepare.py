@@ -21,6 +21,7 @@ from ..content.assemble import Publication, assemble
 from ..content.config import SiteConfig
 from ..content.load import load_banner_wording, load_config, load_content, load_wording
 from ..content.model import BannerWording, Content, Wording
+from ..engines import engine
 from ..errors import Collector, ConfigError, ContentError, Problem
 from ..history.release import Release, published
 from ..history.versions import (
@@ -108,7 +109,7 @@ class Prepared:
     def plan_brand(self, brand: str) -> list[Site]:
         """The plans of one brand's sites (one per language)."""
         return plan_brand(BrandSources(
-            self.config, brand, self.lines, self.as_of, self.pages,
+            self.config, brand, self.lines, self.as_of, self.pages, engine().site_config,
             strict=self.options.strict, drafts=self.options.drafts, consent=self.consent.get(brand, {}), sri=self.sri,
             banner=self.banners.get(brand), memo=self.memo.brand(brand), pdfs=bool(self.pdf_tools)))
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from .i18n import _, release_day
+from ..content.config import SiteConfig
+from ..content.render import language_url
+from .i18n import _, gettext_for, release_day
 
 Translate = Callable[[str], str]
 
@@ -185,3 +188,12 @@ def not_found_chrome(t: Translate, brand: str, home: str, policies: tuple[Link, 
     return NotFound(t(_("Page not found")), t(_("There is no page at this address.")),
                     t(_("Current policies of %(brand)s")) % {"brand": brand}, policies,
                     Link(home, t(_("Go to the home page"))), languages)
+
+
+def not_found(config: SiteConfig, brand_id: str, lang: str) -> NotFound:
+    """The 404 page's content: links to the brand's policies and home pages, by paths from the root."""
+    brand = config.brands[brand_id]
+    home = urlsplit(language_url(config, brand_id, lang)).path
+    policies = tuple(Link(f"{home}{pid}/", config.policies[pid].title[lang]) for pid in brand.policies)
+    languages = {code: urlsplit(language_url(config, brand_id, code)).path for code in config.brand_languages(brand_id)}
+    return not_found_chrome(gettext_for(lang), brand.name, home, policies, languages)

@@ -20,7 +20,6 @@ from ..content.config import BannerDef, SiteConfig
 from ..content.render import brand_css, brand_values, language_url, readable_colour, subdir
 from ..diff.changes import STATUS, clause_htmls, clause_name, labels, numbers, redline_html
 from ..diff.sections import diff_sections
-from ..engines import engine
 from ..history.versions import Key, Timeline, Version
 from ..memo import Memo
 from . import seo
@@ -31,6 +30,7 @@ from .markdown_ext import BODY_CLASS
 from .model import Page, Site
 from .pdf import pdf_name
 
+EngineConfig = Callable[[SiteConfig, str, str, bool, str], dict[str, Any]]  # config, brand, lang, strict, reopen
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # policy dates are Vietnamese calendar dates
 
 
@@ -43,6 +43,7 @@ class BrandSources:
     timelines: dict[Key, Timeline]
     as_of: dt.date
     pages: jinja2.Environment  # our page templates (jinja_envs.page_templates)
+    engine_config: EngineConfig  # the engine's config of one site (engines.SiteEngine.site_config)
     _: KW_ONLY
     strict: bool = False  # the engine's warnings fail the build
     drafts: bool = False  # unreleased text at the plain URLs
@@ -85,7 +86,7 @@ def plan_brand(source: BrandSources) -> list[Site]:
         heads[lang] = _heads(ui, timelines, shown, as_of, bool(consent.get(lang)))
         plans.append(Site(brand_id, lang, subdir(config, lang), site_pages, files,
                           picture_copies(config.brands[brand_id]),
-                          engine().site_config(config, brand_id, lang, source.strict, reopen)))
+                          source.engine_config(config, brand_id, lang, source.strict, reopen)))
     site_urls = {plan.lang: language_url(config, brand_id, plan.lang) for plan in plans}
     hreflang = seo.alternates(heads, site_urls, config.codes[0])
     return [_with_alternates(plan, plans, heads[plan.lang], hreflang[plan.lang], site_urls[plan.lang], pages)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ...content.config import SiteConfig
-from ...content.render import MARKDOWN_EXTENSIONS, language_url, not_found, subdir
+from ...content.render import MARKDOWN_EXTENSIONS, language_url, subdir
+from ...site.chrome import not_found
 from ...site.i18n import _, gettext_for
 from ...site.identity import footer, pictures
 
