@@ -121,7 +121,7 @@ def build_sites(plans: Iterable[Site], stage: Path, root: Path, projects: Callab
                 tools: str, pool: ProcessPoolExecutor | None, report: Report) -> int:
     """Build every plan (in `pool`, else here) and link each output into the stage; how many were built.
 
-    `plans` may be made as they are asked for (build/pipeline.py plans brand by brand): each is handed to
+    `plans` may be made as they are asked for (pipeline/build.py plans brand by brand): each is handed to
     a worker process at once, so later brands are planned while the first ones build.
     """
     problems: list[Problem] = []
