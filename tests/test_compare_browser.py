@@ -18,8 +18,8 @@ from generator.diff.changes import redline_html
 from generator.diff.clause_text import clause_html
 from generator.diff.redline import diff_html, render
 from generator.diff.sections import diff_sections
+from generator.i18n import gettext_for, ngettext_for
 from generator.pipeline.build import BuildOptions, build, prepare
-from generator.site.i18n import gettext_for, ngettext_for
 
 pytestmark = pytest.mark.browser
 SCRIPT = Path(__file__).resolve().parent.parent / "templates/theme/assets/javascripts/redline.js"

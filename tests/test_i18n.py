@@ -11,7 +11,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from generator.errors import BuildError
-from generator.site.i18n import clause_label, heading_number, long_date, translations
+from generator.i18n import clause_label, heading_number, long_date, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "generator" / "locales"

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.content.load import load_config
+from generator.content.logo import svg_problem
 from generator.content.render import readable_colour
 from generator.errors import ConfigError
 from generator.site.identity import footer, initials, monogram_svg, pictures
-from generator.site.logo import svg_problem
 
 
 @pytest.mark.parametrize(("name", "expected"), [("VOIP24H", "V"), ("Vietnam Server", "VS"), ("Cloudspace.vn", "C"),

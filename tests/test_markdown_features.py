@@ -21,9 +21,9 @@ from generator.content.markup import check_text, clean_html
 from generator.diff.clause_text import clause_html
 from generator.diff.redline import clause_redline
 from generator.engines.mkdocs.mkdocs_yml import _page_extensions
+from generator.i18n import gettext_for
 from generator.pipeline.build import BuildOptions, build
 from generator.site import markdown_reuse
-from generator.site.i18n import gettext_for
 from generator.site.markdown_ext import converter
 
 SAID = {"-": "deleted:", "+": "inserted:"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import translated_version_site
 
-from generator.site.i18n import long_date
+from generator.i18n import long_date
 
 SITE_URL = "https://acme.example/policies/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

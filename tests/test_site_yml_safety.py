@@ -8,8 +8,8 @@ import pytest
 from conftest import problems_of
 
 from generator.content.load import load_config
+from generator.content.logo import logo_problem, png_problem, svg_problem
 from generator.errors import ConfigError
-from generator.site.logo import logo_problem, png_problem, svg_problem
 
 REPO = Path(__file__).parent.parent
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 24 24">{}</svg>'

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..consent.wording import Basis, Declared, WordingSchema, check_forms, check_language, check_languages
 from ..errors import Collector, ConfigError, ContentError, Problem
-from ..site.logo import logo_problem
 from .config import ID_RE, SiteConfig, parse_config
+from .logo import logo_problem
 from .model import BannerWording, Content, Wording
 from .parse import MAX_FILE_BYTES, decode, parse_document
 from .yamlsrc import YamlDoc, YamlProblem, parse_yaml

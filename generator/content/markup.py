@@ -21,6 +21,12 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
+# Our own HTML blocks, already escaped where they hold editors' text, that a page's Markdown carries through
+# as they are (site/markdown_ext.py stashes them; nh3 still cleans the page): a changes page's redline
+# (diff/changes.redline_html), the consent page's live snippet (site/pages.consent_page).
+REDLINE_START = '<div class="policy-changes">'
+DEMO_START = '<div class="policy-consent-demo">'
+PRERENDERED = (REDLINE_START, DEMO_START)
 SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # What browsers drop from a URL before they read its scheme: whitespace and controls anywhere.

@@ -8,12 +8,11 @@ from functools import lru_cache, partial
 
 from markupsafe import Markup, escape
 
-from ..content.markup import escape_markdown
+from ..content.markup import REDLINE_START, escape_markdown
 from ..content.model import number_clauses
 from ..content.parse import REF_RE
 from ..history.versions import Version
-from ..site.i18n import _, _n, clause_label, heading_number
-from ..site.markdown_ext import REDLINE_START
+from ..i18n import _, _n, clause_label, heading_number
 from .clause_text import clause_html
 from .redline import clause_redline, text_redline
 from .sections import Change, PolicyDiff

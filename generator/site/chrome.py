@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..content.config import SiteConfig
 from ..content.render import language_url
-from .i18n import _, gettext_for, release_day
+from ..i18n import _, gettext_for, release_day
 
 Translate = Callable[[str], str]
 

@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..content.config import BrandDef, SiteConfig
-from .i18n import _, gettext_for
+from ..i18n import _, gettext_for
 
 MONOGRAM = "assets/monogram.svg"
 

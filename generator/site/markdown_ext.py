@@ -15,15 +15,12 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..content.headings import HeadingSlugs
-from ..content.markup import clean_html, heading_attributes, paragraph_anchor
+from ..content.markup import PRERENDERED, clean_html, heading_attributes, paragraph_anchor
 from ..content.model import number_clauses
+from ..i18n import clause_label, heading_number
 from . import markdown_reuse
-from .i18n import clause_label, heading_number
 
 BODY_CLASS = "policy-body"
-REDLINE_START = '<div class="policy-changes">'  # the changes pages' redline (pages.redline_html)
-DEMO_START = '<div class="policy-consent-demo">'  # the consent page's live snippet (pages.consent_files)
-PRERENDERED = (REDLINE_START, DEMO_START)
 XREF_CLASS = "xref"
 URL_CLASS = "policy-url"  # a link whose text is its address: printed once (policy.css)
 SCHEME_RE = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)

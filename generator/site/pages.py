@@ -21,10 +21,10 @@ from ..content.render import brand_css, brand_values, language_url, readable_col
 from ..diff.changes import STATUS, clause_htmls, clause_name, labels, numbers, redline_html
 from ..diff.sections import diff_sections
 from ..history.versions import Key, Timeline, Version
+from ..i18n import _, gettext_for, long_date, ngettext_for, release_day
 from ..memo import Memo
 from . import seo
 from .chrome import changes_chrome, history_chrome, policy_chrome
-from .i18n import _, gettext_for, long_date, ngettext_for, release_day
 from .identity import MONOGRAM, monogram_svg, picture_copies
 from .markdown_ext import BODY_CLASS
 from .model import Page, Site

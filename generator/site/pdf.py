@@ -21,8 +21,8 @@ from .. import keys
 from ..content.config import SiteConfig
 from ..content.render import MARKDOWN_EXTENSIONS, language_url
 from ..history.versions import Key, Timeline
+from ..i18n import _, gettext_for, long_date
 from ..jinja_envs import page_templates
-from .i18n import _, gettext_for, long_date
 from .markdown_ext import BODY_CLASS, converter
 
 HERE = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..history.versions import Timeline, Version
-from .i18n import _, release_day
+from ..i18n import _, release_day
 
 Translate = Callable[[str], str]
 DateText = Callable[[dt.date], str]

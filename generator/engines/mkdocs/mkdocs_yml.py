@@ -9,8 +9,8 @@ from typing import Any
 
 from ...content.config import SiteConfig
 from ...content.render import MARKDOWN_EXTENSIONS, language_url, subdir
+from ...i18n import _, gettext_for
 from ...site.chrome import not_found
-from ...site.i18n import _, gettext_for
 from ...site.identity import footer, pictures
 
 # Our overrides of Material's templates, and our scripts: kept MiniJinja-portable (tests/test_theme_portable.py),

@@ -14,9 +14,9 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from ..errors import BuildError, Problem
+from .errors import BuildError, Problem
 
-LOCALES = Path(__file__).parent.parent / "locales"
+LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 
 
