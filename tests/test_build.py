@@ -187,3 +187,28 @@ def test_the_sites_of_a_brand_go_to_be_built_largest_first(mini, monkeypatch):
                                                                   real(site, *rest))[1])
     build(BuildOptions(root=mini.root, site_dir=mini.root / "site", jobs=1, record=False))
     assert order == [("acme", "en"), ("acme", "vi"), ("beta", "en"), ("beta", "vi")]
+
+
+def test_a_file_system_without_hard_links_gets_copies(mini, monkeypatch, tmp_path):
+    """An unchanged site of a changed brand, the PDFs and mkdocs' output are copied where os.link fails."""
+    import errno
+    import os
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    site, day = mini.root / "site", dt.date(2026, 11, 22)
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day))
+    monkeypatch.setattr(os, "link", no_links)
+    mini.edit("content/en/acme/privacy.md", "updated: 2026-11-21", "updated: 2026-11-22")
+    mini.commit("ACME privacy: a corrected English text")
+    said: list[str] = []
+    build(BuildOptions(root=mini.root, site_dir=site, jobs=1, as_of=day), report=said.append)
+    assert [s.split("] ")[1] for s in said if "built" in s] == ["built acme (en)"]
+    assert "reused 3 unchanged site(s) of the last build" in said  # acme (vi) among them: copied, not linked
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    build(BuildOptions(root=mini.root, site_dir=tmp_path / "cold", jobs=1, as_of=day))
+    assert tree_hashes(site) == tree_hashes(tmp_path / "cold")

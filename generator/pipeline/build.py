@@ -8,7 +8,6 @@ the record the next build starts from.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,7 +39,7 @@ from .prepare import (
     subresource_integrity,
     today,
 )
-from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
+from .publish import SWAP_MARK, discard, exclusive, link, new_stage, recover, swap, trash_emptied
 
 __all__ = ["SWAP_MARK", "TEMPLATES", "BuildOptions", "Plan", "Prepared", "build", "fingerprint", "plan", "prepare",
            "subresource_integrity", "today"]
@@ -236,6 +235,6 @@ def _reuse(site: Site, site_dir: Path, stage: Path, sites: list[Site]) -> bool:
     others = {p.subdir for p in sites if p.brand == site.brand and p.subdir and p is not site}
     target = site_folder(stage, site)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True,
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True,
                     ignore=lambda folder, names: [n for n in names if Path(folder) == source and n in others])
     return True

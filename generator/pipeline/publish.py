@@ -54,10 +54,15 @@ def place(folder: Path, files: dict[str, Path]) -> None:
         if target.exists():  # the site was reused: its output, with this file, is linked in already
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:  # a file system without hard links
-            shutil.copy2(source, target)
+        link(source, target)
+
+
+def link(source: str | Path, target: str | Path) -> None:
+    """Hard-link a file kept elsewhere into the stage; copy it where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links (some network and FAT file systems)
+        shutil.copy2(source, target)
 
 
 def _remove_all(paths: list[Path]) -> None:
