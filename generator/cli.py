@@ -110,7 +110,7 @@ def check(ctx: click.Context, base: str, fmt: str, strict: bool, no_history: boo
     from .checks.findings import as_github, as_json, as_text
 
     if todo or references:
-        _legal_lists(ctx, root, todo, references)
+        _legal_lists(ctx, root, todo, references, fmt)
         return
     options = CheckOptions(root=root, base=base, history=not no_history)
     findings = _run(ctx, lambda: run_check(options), None)
@@ -244,17 +244,12 @@ def consent_verify(ctx: click.Context, brand: str, policy: str, lang: str, versi
     click.echo(text, nl=False)
 
 
-def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool) -> None:
-    """`check --todo` (gaps by brand) and `check --references` (citations legal has not listed)."""
-    from .checks.legal import legal_at
-    from .content.confirm import todo_report
+def _legal_lists(ctx: click.Context, root: Path, todo: bool, references: bool, fmt: str) -> None:
+    """`check --todo` (gaps by brand) and `check --references` (citations legal has not listed), in `fmt`."""
+    from .checks.legal import legal_at, legal_lists
 
     config, report = _run(ctx, lambda: legal_at(root), None)
-    if todo:
-        click.echo(todo_report(report.gaps, config), nl=False)
-    if references:
-        click.echo("".join(f"{f}\n" for f in report.unknown) or "Every cited instrument is in "
-                   "legal/references.yml.\n", nl=False)
+    click.echo(legal_lists(config, report, todo, references, fmt), nl=False)
 
 
 T = TypeVar("T")

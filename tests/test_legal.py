@@ -196,6 +196,25 @@ def test_todo_lists_the_gaps_by_brand(mini: ContentRepo) -> None:
                              "  site.yml:33: brands.beta.website\n")
 
 
+def test_todo_and_references_speak_json_and_github(mini: ContentRepo) -> None:
+    front(mini, "content/en/aup.md", "confirm:\n  security: the password rule")
+    mini.edit("content/en/aup.md", "Customers keep their passwords secret.",
+              "Customers keep their passwords secret (Decree No. 12/2019/ND-CP).")
+    mini.commit("A gap to confirm, and a decree legal has not listed")
+    ask = ["check", "--todo", "--references", "--root", str(mini.root), "--format"]
+    listed = json.loads(CliRunner().invoke(main, [*ask, "json"]).output)
+    assert listed["todo"] == [{"path": "content/en/aup.md", "line": 6, "what": "security: the password rule",
+                               "brand": brand} for brand in ("acme", "beta")]
+    assert [(f["path"], f["rule"], f["message"]) for f in listed["references"]] == [
+        ("content/en/aup.md", "unknown-reference", "'Decree No. 12/2019/ND-CP' (decree 12/2019) is not in "
+         "legal/references.yml")]
+    github = CliRunner().invoke(main, [*ask, "github"]).output.splitlines()
+    assert github[0] == ("::notice file=content/en/aup.md,line=6,col=1,title=confirm::to confirm (acme): security: "
+                         "the password rule. ")
+    assert len(github) == 3
+    assert github[2].startswith("::notice file=content/en/aup.md,line=17,col=1,title=unknown-reference::")
+
+
 # What the company's content must report: the gaps, the outdated law and the missing topics the
 # bilingual review found (issue #20), and the notes legal/*.yml keeps on what is still to confirm.
 TERMS_GAPS = ["preamble", "customer-information", "provider-enforcement", "renewal-payment", "termination-breach",

@@ -15,7 +15,7 @@ class Finding:
     path: str
     line: int
     column: int
-    severity: str  # "error" or "warning"
+    severity: str  # "error" or "warning" ("notice" in the lists of `check --todo`/`--references` for GitHub)
     message: str
     hint: str = ""
     rule: str = ""

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..content.assemble import Publication, assemble
 from ..content.config import SiteConfig
-from ..content.confirm import Gap, confirm_findings, fact_problems, gaps, sidecar_problems
+from ..content.confirm import RULE, Gap, confirm_findings, fact_problems, gaps, sidecar_problems, todo_report
 from ..content.load import load_config, load_content
 from ..content.model import Content
 from ..content.render import brand_values, content_environment, render_chunks
 from ..errors import Collector
 from ..history.versions import Key
-from .findings import Finding
+from .findings import Finding, as_github
 from .legal_data import REFERENCES_FILE, TOPICS_FILE, LegalData, load_legal
 from .legal_refs import outdated, unknown
 from .topics import banner_findings, tag_problems, topic_findings
@@ -80,3 +81,27 @@ def _data_gaps(data: LegalData) -> Iterator[Gap]:
             if item.confirm.strip() and topics_doc is not None:
                 line = topics_doc.line_of(("required", policy, index, "confirm"))
                 yield Gap(TOPICS_FILE, line, f"{policy}/{item.topic}: {item.confirm.strip()}", "")
+
+
+def legal_lists(config: SiteConfig, report: LegalReport, todo: bool, references: bool, fmt: str) -> str:
+    """`check --todo` (gaps, brand by brand) and `check --references` (unlisted law) as text, GitHub or JSON."""
+    gaps_found = todo_gaps(config, report.gaps) if todo else []
+    unlisted = report.unknown if references else []
+    if fmt == "json":
+        lists = {"todo": [asdict(gap) for gap in gaps_found]} if todo else {}
+        lists |= {"references": [asdict(found) for found in unlisted]} if references else {}
+        return json.dumps(lists, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "github":  # notices: a list to work through, not a verdict on the change
+        notes = [Finding(g.path, g.line, 1, "notice", f"to confirm ({g.brand or 'legal data'}): {g.what}",
+                         rule=RULE) for g in gaps_found]
+        return as_github(notes + [replace(found, severity="notice") for found in unlisted])
+    text = todo_report(gaps_found, config) if todo else ""
+    if references:
+        text += "".join(f"{found}\n" for found in unlisted) or f"Every cited instrument is in {REFERENCES_FILE}.\n"
+    return text
+
+
+def todo_gaps(config: SiteConfig, found: list[Gap]) -> list[Gap]:
+    """The gaps brand by brand, in site.yml's order, legal data (no brand) last."""
+    order = {brand: index for index, brand in enumerate(config.brands)}
+    return sorted(found, key=lambda gap: (order.get(gap.brand, len(order)), gap))
