@@ -242,6 +242,23 @@ def test_where_a_revision_stands_on_the_publishing_line(mini, tmp_path):
     assert (GitHistory(clone).line("main").cut, GitHistory(clone).line("main").publishing) == (second, False)
 
 
+def test_a_local_main_that_was_not_pulled_reads_what_origin_publishes(mini, tmp_path):
+    first = GitHistory(mini.root).line("main").head
+    revise(mini, *REVISIONS[0])
+    second = mini.commit("AUP: long passwords (merged, published)")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(mini.root), str(clone)], check=True, env=GIT_ENV)
+    git(clone, "switch", "-q", "-c", "feature")
+    git(clone, "branch", "-q", "-f", "main", first)  # the editor's main, not pulled since the merge
+    assert GitHistory(clone).line("main").cut == second
+    git(clone, "switch", "-q", "main")
+    (clone / "note.txt").write_text("a local commit", encoding="utf-8")
+    git(clone, "add", "note.txt")
+    git(clone, "commit", "-q", "-m", "A local commit on main")  # diverged: the local branch is not merely behind
+    git(clone, "switch", "-q", "feature")
+    assert GitHistory(clone).line("main").cut == first
+
+
 def test_the_publishing_branch_is_named_in_site_yml(mini):
     mini.write({"site.yml": mini.read("site.yml") + "publishing_branch: release/web\n"})
     mini.commit("Publish from release/web")

@@ -132,7 +132,7 @@ class GitHistory:
         listing = self._git("for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{branch}",
                             f"refs/remotes/origin/{branch}")
         refs = dict(entry.split(" ", 1) for entry in listing.splitlines())
-        ref = next((r for r in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}") if r in refs), None)
+        ref = self._publishing_ref(branch, refs)
         if ref is None:
             raise BuildError([Problem("site.yml", 0, f"the publishing branch {branch!r} is not in this repository",
                                       f"Fetch it (git fetch origin {branch}; in CI: actions/checkout with "
@@ -143,6 +143,14 @@ class GitHistory:
         if not listed:  # `head` contains the whole line
             return Line(branch, head, refs[ref])
         return Line(branch, head, (listed[-1].split()[1:2] or [""])[0])
+
+    def _publishing_ref(self, branch: str, refs: dict[str, str]) -> str | None:
+        """The local branch, else origin's; origin's when the local one is only behind it (not pulled since)."""
+        local, remote = f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"
+        if local in refs and remote in refs and refs[local] != refs[remote] and \
+                self._run("merge-base", "--is-ancestor", refs[local], refs[remote]).returncode == 0:
+            return remote  # what was fetched is what is published; the local branch is an older view of it
+        return next((ref for ref in (local, remote) if ref in refs), None)
 
     def file_at(self, commit: str, path: str) -> str | None:
         """The text of a file at a commit; None if the commit has no such file."""
