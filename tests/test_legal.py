@@ -136,12 +136,16 @@ def test_outdated_law_is_found_in_both_languages_with_or_without_diacritics(mini
     assert found == [
         ("content/en/aup.md", 11, "'Decree No. 90/2008/ND-CP': Decree 90/2008/NĐ-CP was replaced by Decree "
          "91/2020/NĐ-CP (since 2020-10-01)"),
-        ("content/vi/aup.md", 7, "'Bo Thong tin va Truyen thong': Bộ Thông tin và Truyền thông was merged into "
-         "Bộ Khoa học và Công nghệ (since 2025-03-01)"),
+        ("content/vi/aup.md", 7, "'Nghị định số 90/2008/NĐ-CP': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
+         "91/2020/NĐ-CP (since 2020-10-01)"),
         ("content/vi/aup.md", 7, "'Nghi dinh 90/2008': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
          "91/2020/NĐ-CP (since 2020-10-01)"),
-        ("content/vi/aup.md", 7, "'Nghị định số 90/2008/NĐ-CP': Nghị định 90/2008/NĐ-CP was replaced by Nghị định "
-         "91/2020/NĐ-CP (since 2020-10-01)")]
+        ("content/vi/aup.md", 7, "'Bo Thong tin va Truyen thong': Bộ Thông tin và Truyền thông was merged into "
+         "Bộ Khoa học và Công nghệ (since 2025-03-01)")]  # in the order they stand in the line
+    source = mini.read("content/vi/aup.md").split("\n")[6]  # after {{ brand.services }}: rendered further right
+    assert {(f.column, f.message.split("'")[1]) for f in legal(mini.root) if f.path == "content/vi/aup.md"} == {
+        (source.index(cited) + 1, cited) for cited in ("Nghị định số 90/2008/NĐ-CP", "Nghi dinh 90/2008",
+                                                       "Bo Thong tin va Truyen thong")}
     unknown = legal_at(mini.root)[1].unknown
     assert [f.message for f in unknown] == ["'Decree No. 12/2019/ND-CP' (decree 12/2019) is not in "
                                             "legal/references.yml"]
@@ -212,7 +216,7 @@ def test_todo_and_references_speak_json_and_github(mini: ContentRepo) -> None:
     assert github[0] == ("::notice file=content/en/aup.md,line=6,col=1,title=confirm::to confirm (acme): security: "
                          "the password rule. ")
     assert len(github) == 3
-    assert github[2].startswith("::notice file=content/en/aup.md,line=17,col=1,title=unknown-reference::")
+    assert github[2].startswith("::notice file=content/en/aup.md,line=17,col=40,title=unknown-reference::")
 
 
 # What the company's content must report: the gaps, the outdated law and the missing topics the

@@ -107,14 +107,13 @@ def _citations(line: str, references: References, numbered: dict[tuple[str, int,
 
 def outdated(path: str, line_no: int, line: str, lang: str, references: References) -> Iterator[Finding]:
     """A warning for each cited instrument or body that no longer applies: what replaced it, since when."""
-    # At column 1: the line is the rendered text, whose columns differ from brand to brand.
-    for cite in citations(line, references):
+    for cite in citations(line, references):  # columns of the rendered line (legal.py maps them to the source)
         if cite.entry is None:
             continue
         entry = references.instruments[cite.entry]
         if entry.status == "in-force":
             continue
-        yield Finding(path, line_no, 1, "warning", f"{cite.written!r}: {_status(entry, references, lang)}",
+        yield Finding(path, line_no, cite.column, "warning", f"{cite.written!r}: {_status(entry, references, lang)}",
                       f"Have legal check the clause and cite what applies now (source: {_source(entry)}; "
                       f"{REFERENCES_FILE}: {cite.entry}).", "outdated-law")
 
@@ -124,7 +123,7 @@ def unknown(path: str, line_no: int, line: str, references: References) -> Itera
     for cite in citations(line, references):
         if cite.entry is None and cite.key is not None:
             kind, number, year = cite.key
-            yield Finding(path, line_no, 1, "warning", f"{cite.written!r} ({kind} {number}/{year}) is not "
+            yield Finding(path, line_no, cite.column, "warning", f"{cite.written!r} ({kind} {number}/{year}) is not "
                           f"in {REFERENCES_FILE}", "Add it with its status and source (docs/legal-data.md).",
                           "unknown-reference")
 

@@ -43,7 +43,7 @@ def content_findings(config: SiteConfig, publication: Publication, chunks: dict[
     `checked`: the text rules of one chunk (the build's keep their findings between builds: `remembered`).
     """
     today = as_of or dt.datetime.now(VIETNAM).date()
-    sources = dict(_source_lines(publication))
+    sources = dict(source_lines(publication))
     found = _merged(_text_findings(config, publication, chunks, sources, checked), _reach(publication))
     found += front_matter_findings(config, publication, today, root)
     accepts, problems = read_accepts((path, line, text) for (path, line), text in sorted(sources.items()))
@@ -118,7 +118,7 @@ def located(text: Resolved, chunks: tuple[str, ...], lang: str) -> Iterable[Chun
         yield Chunk(text.sources[clause.id], clause.line, chunk, lang)
 
 
-def _source_lines(publication: Publication) -> Iterator[tuple[tuple[str, int], str]]:
+def source_lines(publication: Publication) -> Iterator[tuple[tuple[str, int], str]]:
     """((path, line), source line) of every chunk of every text (a shared file's lines come once per brand)."""
     for text in publication.values():
         parts = [(text.path, text.preamble_line, text.preamble)]
