@@ -18,7 +18,7 @@ from ..history.versions import Key
 from .findings import Finding, as_github
 from .legal_data import REFERENCES_FILE, TOPICS_FILE, LegalData, load_legal
 from .legal_refs import outdated, unknown
-from .rules import source_column, source_lines
+from .rules import at_source, source_lines
 from .topics import banner_findings, tag_problems, topic_findings
 
 
@@ -43,9 +43,9 @@ def legal_check(root: Path, config: SiteConfig, content: Content, publication: P
         findings += banner_findings(config, dict(publication), content)
     lines = list(_lines(config, publication, chunks or {}))
     sources = dict(source_lines(publication))
-    findings += {_at_source(f, sources, text) for path, at, text, lang in lines
+    findings += {at_source(f, sources, text) for path, at, text, lang in lines
                  for f in outdated(path, at, text, lang, data.references)}
-    strays = sorted({_at_source(f, sources, text) for path, at, text, _lang in lines
+    strays = sorted({at_source(f, sources, text) for path, at, text, _lang in lines
                      for f in unknown(path, at, text, data.references)})
     return LegalReport(sorted(set(findings)), found, strays)
 
@@ -56,13 +56,6 @@ def legal_at(root: Path) -> tuple[SiteConfig, LegalReport]:
     config = load_config(root / "site.yml", root)
     content = load_content(config, root / "content", root)
     return config, legal_check(root, config, content, assemble(config, content), False)
-
-
-def _at_source(finding: Finding, sources: dict[tuple[str, int], str], rendered: str) -> Finding:
-    """The finding at its column in the source line (a brand's value before it moves it in the rendered line)."""
-    source = sources.get((finding.path, finding.line))
-    column = finding.column if source is None else source_column(source, rendered, finding.column)
-    return finding if column == finding.column else replace(finding, column=column)
 
 
 def _lines(config: SiteConfig, publication: Publication, rendered: dict[Key, tuple[str, ...]]

@@ -104,11 +104,14 @@ def _text_findings(config: SiteConfig, publication: Publication, chunks: dict[Ke
             lines = chunk.text.split("\n")
             for finding in checked(chunk, facts):
                 row = finding.line - chunk.line
-                source = sources.get((finding.path, finding.line))
-                if source is not None and 0 <= row < len(lines):
-                    column = source_column(source, lines[row], finding.column)
-                    finding = finding if column == finding.column else replace(finding, column=column)
-                yield finding, key[0]
+                yield (at_source(finding, sources, lines[row]) if 0 <= row < len(lines) else finding), key[0]
+
+
+def at_source(finding: Finding, sources: dict[tuple[str, int], str], rendered: str) -> Finding:
+    """The finding at its column in its source line, given the rendered line it was found in."""
+    source = sources.get((finding.path, finding.line))
+    column = finding.column if source is None else source_column(source, rendered, finding.column)
+    return finding if column == finding.column else replace(finding, column=column)
 
 
 def located(text: Resolved, chunks: tuple[str, ...], lang: str) -> Iterable[Chunk]:
