@@ -9,6 +9,8 @@ imports `mkdocs` or `material` (tests/test_engines.py).
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -55,6 +57,14 @@ class SiteEngine(Protocol):
     def serve(self, preview: LivePreview, site_dir: Path, port: int, poll: float, started: Callable[[], None]
               ) -> None:
         """Serve `site_dir` on localhost until interrupted, rebuilding and reloading the browser after saves."""
+
+
+def link(source: str | Path, target: str | Path) -> None:
+    """Hard-link a built or kept file into the stage; copy it where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links (some network and FAT file systems)
+        shutil.copy2(source, target)
 
 
 def site_folder(root: Path, plan: Site) -> Path:

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from ..content.config import SiteConfig
-from ..engines import engine, site_folder
+from ..engines import engine, link, site_folder
 from ..errors import BuildError, Problem
 from ..keys import key
 from ..site.model import Site
@@ -39,7 +39,7 @@ from .prepare import (
     subresource_integrity,
     today,
 )
-from .publish import SWAP_MARK, discard, exclusive, link, new_stage, recover, swap, trash_emptied
+from .publish import SWAP_MARK, discard, exclusive, new_stage, recover, swap, trash_emptied
 
 __all__ = ["SWAP_MARK", "TEMPLATES", "BuildOptions", "Plan", "Prepared", "build", "fingerprint", "plan", "prepare",
            "subresource_integrity", "today"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from ..engines import link
 from ..errors import BuildError, Problem
 
 SWAP_MARK = ".policygen-swap"  # in a stage: it is complete, and the swap into the site folder has begun
@@ -55,14 +56,6 @@ def place(folder: Path, files: dict[str, Path]) -> None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         link(source, target)
-
-
-def link(source: str | Path, target: str | Path) -> None:
-    """Hard-link a file kept elsewhere into the stage; copy it where the file system has no hard links."""
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links (some network and FAT file systems)
-        shutil.copy2(source, target)
 
 
 def _remove_all(paths: list[Path]) -> None:

@@ -37,7 +37,7 @@ import yaml
 from ...errors import BuildError, Problem
 from ...keys import key
 from ...site.model import Page, Site
-from .. import site_folder
+from .. import link, site_folder
 from .docs import indexed, outputs, sync
 from .theme_files import untouched
 
@@ -252,16 +252,8 @@ def build_site(site: Site, project: Path, target: Path, root: Path, tools: str) 
         return [Problem(where, 0, f"mkdocs failed: {exc}", "; ".join(warnings.messages)
                         or "Run with -v for details.")]
     stamp.write_text(shell, encoding="utf-8")
-    shutil.copytree(project / "site", target, copy_function=_link, dirs_exist_ok=True)
+    shutil.copytree(project / "site", target, copy_function=link, dirs_exist_ok=True)
     return []
-
-
-def _link(source: str, target: str) -> None:
-    """Hard-link an output file into the stage (the project's next dirty build unshares it first)."""
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
 
 
 def _unshare(output: Path, untouched: set[Path]) -> None:
