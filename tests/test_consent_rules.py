@@ -69,26 +69,23 @@ def test_the_rule_compares_words_not_case_or_spacing(mini):
     assert [p.split(":")[0] + ":" + p.split(":")[1] for p in problems(mini.root)] == ["content/vi/consent.yml:4"]
 
 
-def test_a_consent_label_names_what_it_covers(mini):
-    mini.edit(EN, "covers: [emails about the services]", "covers: [newsletters]")
-    assert problems(mini.root) == [
-        "content/en/consent.yml:9: the label of 'news' does not contain the words it covers, 'newsletters'. Write "
-        "these words in the label, or correct `covers:` to words the label uses, exactly."]
-    mini.edit(EN, "    covers: [newsletters]\n", "")
-    assert problems(mini.root) == [
-        "content/en/consent.yml:6: the consent purpose 'news' does not say what it covers. Add `covers:` with the "
-        "words of its label that name what the person agrees to, for example `covers: [promotional emails]`."]
-
-
-def test_a_consent_label_says_it_can_be_withdrawn(mini):
-    mini.edit(EN, NEWS_EN, "I agree to receive emails about the services of {{ brand.name }}.")
-    assert problems(mini.root) == [
-        "content/en/consent.yml:10: the label of 'news' does not contain its `withdrawal:` sentence 'I can withdraw "
-        "this consent at any time.'. Write that sentence in the label, exactly."]
-    mini.edit(EN, "    withdrawal: I can withdraw this consent at any time.\n", "")
-    assert problems(mini.root) == [
-        "content/en/consent.yml:6: the consent purpose 'news' does not say it can be withdrawn. End its label with a "
-        "sentence such as “I can withdraw this consent at any time.” and repeat that sentence under `withdrawal:`."]
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("covers: [emails about the services]", "covers: [newsletters]",
+     "content/en/consent.yml:9: the label of 'news' does not contain the words it covers, 'newsletters'. Write "
+     "these words in the label, or correct `covers:` to words the label uses, exactly."),
+    ("    covers: [emails about the services]\n", "",
+     "content/en/consent.yml:6: the consent purpose 'news' does not say what it covers. Add `covers:` with the "
+     "words of its label that name what the person agrees to, for example `covers: [promotional emails]`."),
+    (NEWS_EN, "I agree to receive emails about the services of {{ brand.name }}.",
+     "content/en/consent.yml:10: the label of 'news' does not contain its `withdrawal:` sentence 'I can withdraw "
+     "this consent at any time.'. Write that sentence in the label, exactly."),
+    ("    withdrawal: I can withdraw this consent at any time.\n", "",
+     "content/en/consent.yml:6: the consent purpose 'news' does not say it can be withdrawn. End its label with a "
+     "sentence such as “I can withdraw this consent at any time.” and repeat that sentence under `withdrawal:`."),
+])
+def test_a_consent_label_names_what_it_covers_and_says_it_can_be_withdrawn(mini, old, new, expected):
+    mini.edit(EN, old, new)
+    assert problems(mini.root) == [expected]
 
 
 def test_every_box_declares_its_kind_or_basis_coherently(mini):
